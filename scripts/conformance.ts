@@ -1,0 +1,140 @@
+/**
+ * External conformance suite: cases from other projects' test suites, read from a directory outside the
+ * repository (default ../shared/corpora). Nothing in `npm test` depends on it.
+ *
+ *   npm run conformance [-- --corpora DIR] [-- --verbose]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { normalizeText } from '../src/reader/normalize-text.js';
+import { createReader } from '../src/reader/read-message.js';
+
+interface ReplyQuoteCase {
+  source: string;
+  lang: string;
+  input: string;
+  expected_visible: string | null;
+  assertion: string;
+  source_path: string;
+  feature: string;
+}
+
+interface Outcome {
+  id: string;
+  feature: string;
+  firm: boolean;
+  pass: boolean;
+  judgedBy: string;
+  detail?: string;
+}
+
+const { values } = parseArgs({
+  options: {
+    corpora: { type: 'string', default: resolve(process.cwd(), '../shared/corpora') },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+const corpora = resolve(values.corpora!);
+const file = resolve(corpora, 'reply-quotes.jsonl');
+if (!existsSync(file)) {
+  console.error(`conformance: ${file} not found (give --corpora DIR)`);
+  process.exit(2);
+}
+
+const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+const normal = (s: string) => normalizeText(s).text.trim();
+
+// talon's extract_from_plain removes quotations only and keeps the signature: compare the whole reply.
+const keepsSignature = (c: ReplyQuoteCase) => c.assertion.startsWith('quotations.extract_from_plain');
+
+/**
+ * Where a source asserts nothing firm, the case is judged by our policy (intervention-policy.md §5),
+ * computed from the input so that none of the corpus text is copied here.
+ */
+function policyExpectation(c: ReplyQuoteCase): { expected: string; why: string } | undefined {
+  if (/inline\/interleaved/.test(c.feature)) {
+    const answers = c.input
+      .split('\n')
+      .filter((l) => !l.startsWith('>') && !/wrote:\s*$/.test(l))
+      .join('\n');
+    return {
+      expected: normal(answers),
+      why: 'policy §5: unquoted lines typed between quoted lines are new text',
+    };
+  }
+  if (/'From:' inside body text/.test(c.feature)) {
+    return {
+      expected: normal(c.input),
+      why: 'policy §5 / issue 2: header-like words inside sentences are not quote markers',
+    };
+  }
+  return undefined;
+}
+
+function wrap(body: string, n: number): string {
+  return [
+    'From: Customer <customer@example.com>',
+    'To: support@hosting.example',
+    'Subject: conformance case',
+    `Message-ID: <case-${n}@conformance.invalid>`,
+    'Date: Wed, 25 Nov 2026 10:00:00 +0100',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    body,
+  ].join('\r\n');
+}
+
+const reader = createReader({ ownAddresses: ['support@hosting.example'] });
+const rows = readFileSync(file, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as ReplyQuoteCase);
+
+const outcomes: Outcome[] = [];
+for (const [index, c] of rows.entries()) {
+  const id = `reply-quotes#${index + 1} ${c.source.split('@')[0]}`;
+  const { message } = await reader.read(Buffer.from(wrap(c.input, index + 1)));
+  const policy = c.expected_visible === null ? policyExpectation(c) : undefined;
+  const expected = c.expected_visible !== null ? normal(c.expected_visible) : policy?.expected;
+  if (expected === undefined) {
+    outcomes.push({
+      id,
+      feature: c.feature,
+      firm: false,
+      pass: false,
+      judgedBy: 'nothing',
+      detail: 'no expectation',
+    });
+    continue;
+  }
+  const got =
+    keepsSignature(c) && message.signature ? `${message.newText}\n\n${message.signature}` : message.newText;
+  const pass = keepsSignature(c) || policy ? collapse(got) === collapse(expected) : got === expected;
+  outcomes.push({
+    id,
+    feature: c.feature,
+    firm: c.expected_visible !== null,
+    pass,
+    judgedBy: policy ? policy.why : keepsSignature(c) ? 'source (reply incl. signature)' : 'source',
+    detail: pass ? undefined : `expected ${JSON.stringify(expected)}\n      got      ${JSON.stringify(got)}`,
+  });
+}
+
+for (const o of outcomes) {
+  if (!o.pass || values.verbose) {
+    console.log(`${o.pass ? 'pass' : 'FAIL'}  ${o.id}: ${o.feature} [${o.judgedBy}]`);
+    if (o.detail) console.log(`      ${o.detail}`);
+  }
+}
+const firm = outcomes.filter((o) => o.firm);
+const policyCases = outcomes.filter((o) => !o.firm);
+const passed = outcomes.filter((o) => o.pass).length;
+console.log(
+  `reply-quotes: ${passed}/${outcomes.length} cases pass ` +
+    `(${firm.filter((o) => o.pass).length}/${firm.length} with a firm expectation in their source, ` +
+    `${policyCases.filter((o) => o.pass).length}/${policyCases.length} judged by our policy)`,
+);
+process.exitCode = outcomes.every((o) => o.pass) ? 0 : 1;

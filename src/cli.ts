@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseCommand } from './commands/parse.js';
+import { loadConfig } from './config.js';
+import { IntakeError } from './errors.js';
+
+const USAGE = `intake: reads support e-mails and turns them into server-intervention records
+
+Usage:
+  intake parse [--json] FILE.eml [FILE.eml …]   read raw messages ("-" reads stdin)
+  intake --version
+  intake --help
+
+parse prints, per message, its headers, language, whether it is automatic, the customer's new text,
+the quoted parts, the signature, attachments and warnings. Secret values are never printed.
+--json prints one JSON object per line instead. Exit status 1 when a file could not be read.
+`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  if (command === 'parse') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    if (positionals.length === 0) {
+      process.stderr.write('intake parse: give at least one FILE.eml, or - for stdin\n');
+      return 2;
+    }
+    return parseCommand({
+      files: positionals,
+      json: values.json ?? false,
+      config: loadConfig(),
+      stdout: process.stdout,
+      stdin: process.stdin,
+    });
+  }
+  process.stderr.write(`intake: unknown command "${command}"\n\n${USAGE}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const code = err instanceof IntakeError ? err.code : 'internal_error';
+    process.stderr.write(`intake: ${code}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,40 @@
+import pino, { type Logger } from 'pino';
+
+/**
+ * Paths that may hold a secret or a customer's words. Redaction is the second line of defence: secrets
+ * are already placeholders in every `InboundMessage`, and values travel as `SecretValue`s that print as
+ * "[secret]".
+ */
+export const REDACT_PATHS = [
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'secrets',
+  '*.secrets',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'imapUrl',
+  'smtpUrl',
+  '*.imapUrl',
+  '*.smtpUrl',
+];
+
+export interface LoggerOptions {
+  level?: string;
+  destination?: pino.DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: { service: 'intake' },
+    },
+    options.destination ?? pino.destination(2),
+  );
+}

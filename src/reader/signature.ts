@@ -1,0 +1,109 @@
+import { anyMatch, type CompiledRule, hasTag } from '../rule-engine/compiled-rule.js';
+import type { RuleBook } from '../rule-engine/load-rules.js';
+
+export interface SignatureRules {
+  delimiters: CompiledRule[];
+  mobileFooters: CompiledRule[];
+  closings: CompiledRule[];
+  disclaimers: CompiledRule[];
+  nameBlock: CompiledRule[];
+}
+
+export function signatureRules(book: RuleBook): SignatureRules {
+  const all = book.patterns('reader/signatures');
+  const tagged = (tag: string) => all.filter((r) => hasTag(r, tag));
+  return {
+    delimiters: tagged('delimiter'),
+    mobileFooters: tagged('mobile-footer'),
+    closings: tagged('closing'),
+    disclaimers: tagged('disclaimer'),
+    nameBlock: tagged('name-block'),
+  };
+}
+
+// A signature is short; a delimiter with a whole letter under it is a separator of something else.
+const MAX_SIGNATURE_LINES = 25;
+const MAX_SIGN_OFF_BLOCK = 8;
+const MAX_BLOCK_LINE = 80;
+const MAX_LINE_TESTED = 300;
+
+const isBlank = (s: string) => s.trim() === '';
+const nonBlankAfter = (lines: readonly string[], i: number) =>
+  lines.slice(i + 1).filter((l) => !isBlank(l)).length;
+const isSentence = (s: string) => /[.!?]\s*$/.test(s) && s.trim().split(/\s+/).length >= 6;
+// "Jean Dupont", "Marie-Claire O'Neil", "J. Martin": two to four capitalised words, no digits.
+const looksLikeName = (s: string) => /^\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){1,3}\s*,?\s*$/u.test(s);
+
+function test(rules: readonly CompiledRule[], line: string): boolean {
+  return line.length <= MAX_LINE_TESTED && anyMatch(rules, line);
+}
+
+/**
+ * Could this line belong to a name block? Names, titles, companies, phones and addresses are short or
+ * carry a signal; a plain phrase of five words or more ("le serveur ne répond plus") is the message.
+ */
+function signatureMaterial(line: string, rules: SignatureRules): boolean {
+  if (line.length > MAX_BLOCK_LINE || /\?\s*$/.test(line) || isSentence(line)) return false;
+  if (looksLikeName(line) || test(rules.nameBlock, line) || test(rules.mobileFooters, line)) return true;
+  if (test(rules.delimiters, line)) return true;
+  const words = line.trim().split(/\s+/);
+  if (/^\p{Ll}/u.test(line.trim()) && words.length >= 3) return false;
+  return words.length <= 4 || /\d/.test(line);
+}
+
+/** A sign-off followed only by a few short lines (the name block) until the end. */
+function closingStart(lines: readonly string[], rules: SignatureRules): number | undefined {
+  // A sign-off with nothing above it is the whole message ("Merci."), not a signature.
+  const firstContent = lines.findIndex((l) => !isBlank(l));
+  for (let i = firstContent + 1; i < lines.length; i++) {
+    if (!test(rules.closings, lines[i]!)) continue;
+    const rest = lines.slice(i + 1).filter((l) => !isBlank(l));
+    if (rest.length > MAX_SIGN_OFF_BLOCK) continue;
+    if (rest.every((l) => signatureMaterial(l, rules))) return i;
+  }
+  return undefined;
+}
+
+/** A last paragraph made of a name, a title, a company, a phone, a web address: a signature as is. */
+function nameBlockStart(lines: readonly string[], rules: SignatureRules): number | undefined {
+  let start = lines.length;
+  while (start > 0 && !isBlank(lines[start - 1]!)) start--;
+  if (!lines.slice(0, start).some((l) => !isBlank(l))) return undefined;
+  const block = lines.slice(start);
+  if (block.length < 2 || block.length > MAX_SIGN_OFF_BLOCK) return undefined;
+  if (block.some((l) => l.length > MAX_BLOCK_LINE || isSentence(l))) return undefined;
+  const signals = block.filter((l) => test(rules.nameBlock, l)).length;
+  if (signals >= 2 || (signals >= 1 && looksLikeName(block[0]!))) return start;
+  return undefined;
+}
+
+/**
+ * Where the signature starts in the customer's last block of new text, or undefined. `hint` is where the
+ * mail client's HTML said its signature starts.
+ */
+export function findSignatureStart(
+  lines: readonly string[],
+  rules: SignatureRules,
+  hint?: number,
+): number | undefined {
+  const candidates: number[] = [];
+  if (hint !== undefined && hint >= 0 && hint < lines.length) candidates.push(hint);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (isBlank(line)) continue;
+    if (test(rules.delimiters, line) || test(rules.mobileFooters, line)) {
+      if (nonBlankAfter(lines, i) <= MAX_SIGNATURE_LINES) {
+        candidates.push(i);
+        break;
+      }
+    } else if (test(rules.disclaimers, line) && nonBlankAfter(lines, i) <= MAX_SIGNATURE_LINES * 2) {
+      candidates.push(i);
+      break;
+    }
+  }
+  const closing = closingStart(lines, rules);
+  if (closing !== undefined) candidates.push(closing);
+  const block = nameBlockStart(lines, rules);
+  if (block !== undefined) candidates.push(block);
+  return candidates.length > 0 ? Math.min(...candidates) : undefined;
+}
