@@ -1,8 +1,9 @@
 import { compile, type FormatCallback, type SelectorDefinition } from 'html-to-text';
 
 /** Lines holding only these markers tell the splitter where a client put a quote or a signature. */
-export const QUOTE_MARK = '\uE000quote';
-export const SIGNATURE_MARK = '\uE000signature';
+export const MARK_CHAR = '\uE000';
+export const QUOTE_MARK = `${MARK_CHAR}quote`;
+export const SIGNATURE_MARK = `${MARK_CHAR}signature`;
 
 export interface HtmlToTextOptions {
   /** HTML beyond this many characters is not converted (a warning says so). */
@@ -43,7 +44,7 @@ const SELECTORS: SelectorDefinition[] = [
   skip('[style*="display: none"i]'),
   skip('[hidden]'),
   { selector: 'a', options: { ignoreHref: true } },
-  { selector: 'ul', options: { itemPrefix: '- ' } },
+  { selector: 'ul', options: { itemPrefix: '* ' } },
   { selector: 'h1', options: { uppercase: false } },
   { selector: 'h2', options: { uppercase: false } },
   { selector: 'h3', options: { uppercase: false } },
@@ -93,6 +94,7 @@ function getConverter(): (html: string) => string {
  */
 export function htmlToText(html: string, options: HtmlToTextOptions): HtmlText {
   const truncated = html.length > options.maxChars;
-  const input = truncated ? html.slice(0, options.maxChars) : html;
+  // The marker character must only ever come from us: a message carrying it could fake a quote.
+  const input = (truncated ? html.slice(0, options.maxChars) : html).replaceAll(MARK_CHAR, '');
   return { text: getConverter()(input), truncated };
 }

@@ -1,4 +1,4 @@
-import { QUOTE_MARK, SIGNATURE_MARK } from './html-to-text.js';
+import { MARK_CHAR, QUOTE_MARK, SIGNATURE_MARK } from './html-to-text.js';
 
 export interface NormalizedText {
   /** The text with line endings, odd spaces and invisible characters normalised, markers removed. */
@@ -19,7 +19,8 @@ const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 /**
  * Normalises a body for reading: CRLF/CR to LF, Unicode NFC, odd spaces to plain spaces, invisible and
  * control characters removed, trailing spaces trimmed, runs of blank lines kept to one. HTML marker lines
- * (from `htmlToText`) are removed and their positions returned as hints.
+ * (from `htmlToText`) are removed and their positions returned as hints. Plain text must go through
+ * `stripMarks` first, so that a sender cannot fake a marker.
  */
 export function normalizeText(input: string): NormalizedText {
   const lines = input
@@ -34,12 +35,15 @@ export function normalizeText(input: string): NormalizedText {
   const signatureHints: number[] = [];
   let blankRun = 0;
   for (const raw of lines) {
-    const line = raw.trimEnd();
-    // A marker line may sit inside a blockquote, so it can carry `>` prefixes.
-    const bare = line.replace(/^[>\s]*/, '');
-    if (bare === QUOTE_MARK || bare === SIGNATURE_MARK) {
-      (bare === QUOTE_MARK ? quoteHints : signatureHints).push(out.length);
-      continue;
+    let line = raw.trimEnd();
+    if (line.includes(MARK_CHAR)) {
+      // A marker line may sit inside a blockquote, so it can carry `>` prefixes.
+      const bare = line.replace(/^[>\s]*/, '');
+      if (bare === QUOTE_MARK || bare === SIGNATURE_MARK) {
+        (bare === QUOTE_MARK ? quoteHints : signatureHints).push(out.length);
+        continue;
+      }
+      line = line.replaceAll(MARK_CHAR, '');
     }
     if (line === '') {
       blankRun++;
@@ -58,4 +62,9 @@ export function normalizeText(input: string): NormalizedText {
     quoteHints: shift(quoteHints),
     signatureHints: shift(signatureHints),
   };
+}
+
+/** Removes the marker character from text that did not come from `htmlToText`. */
+export function stripMarks(text: string): string {
+  return text.includes(MARK_CHAR) ? text.replaceAll(MARK_CHAR, '') : text;
 }

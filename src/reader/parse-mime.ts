@@ -84,6 +84,8 @@ export async function parseMime(
     skipImageLinks: true,
     skipTextLinks: true,
     checksumAlgo: 'sha256',
+    // Delivery reports stay parts of their own: they are evidence of a bounce, not the sender's words.
+    keepDeliveryStatus: true,
     maxChildNodes: options.maxParts,
   });
 

@@ -1,14 +1,14 @@
 import type { Readable } from 'node:stream';
 import { MessageParseError } from '../errors.js';
 import { type RuleBook, shippedRules } from '../rule-engine/load-rules.js';
-import { extractAutoSignals } from './auto-signals.js';
+import { extractAutoSignals, extractExtraAutoHeaders } from './auto-signals.js';
 import { type AutomaticRules, automaticRules, detectAutomatic } from './detect-automatic.js';
 import { detectLanguage, type LanguageProfiles, languageProfiles } from './detect-language.js';
 import { type FoundSecret, redactSecrets, type SecretRules, secretRules } from './find-secrets.js';
 import { addresses, headerText, messageIds, parseDate, rawHeaderValues } from './header-fields.js';
 import { htmlToText } from './html-to-text.js';
 import { InboundMessage, type Language, type Warning } from './inbound-message.js';
-import { normalizeText } from './normalize-text.js';
+import { normalizeText, stripMarks } from './normalize-text.js';
 import { parseMime } from './parse-mime.js';
 import { quoteMarkerRules } from './quote-markers.js';
 import { signatureRules } from './signature.js';
@@ -79,7 +79,7 @@ function textBody(
   limits: ReaderLimits,
   warnings: Warning[],
 ): { source: InboundMessage['textSource']; body: string } {
-  if (plain !== undefined && plain.trim() !== '') return { source: 'plain', body: plain };
+  if (plain !== undefined && plain.trim() !== '') return { source: 'plain', body: stripMarks(plain) };
   if (html !== undefined && html.trim() !== '') {
     const converted = htmlToText(html, { maxChars: limits.maxHtmlChars });
     if (converted.truncated) {
@@ -149,11 +149,12 @@ export function createReader(options: ReaderOptions = {}): MessageReader {
       const automatic = detectAutomatic(
         {
           signals,
+          extraHeaders: extractExtraAutoHeaders(headers, headerLines),
           from,
           subject,
           messageId,
           hasDeliveryStatusPart: mime.attachments.some((a) =>
-            /^message\/(?:global-)?delivery-status/i.test(a.contentType),
+            /^message\/(?:global-)?(?:delivery-status|disposition-notification)/i.test(a.contentType),
           ),
         },
         rules.automatic,

@@ -26,6 +26,7 @@ const MAX_SIGNATURE_LINES = 25;
 const MAX_SIGN_OFF_BLOCK = 8;
 const MAX_BLOCK_LINE = 80;
 const MAX_LINE_TESTED = 300;
+const MAX_NAME_BLOCK_WORDS = 8;
 
 const isBlank = (s: string) => s.trim() === '';
 const nonBlankAfter = (lines: readonly string[], i: number) =>
@@ -40,7 +41,7 @@ function test(rules: readonly CompiledRule[], line: string): boolean {
 
 /**
  * Could this line belong to a name block? Names, titles, companies, phones and addresses are short or
- * carry a signal; a plain phrase of five words or more ("le serveur ne répond plus") is the message.
+ * carry a signal; a phrase in lower case ("le serveur ne répond plus") is the message itself.
  */
 function signatureMaterial(line: string, rules: SignatureRules): boolean {
   if (line.length > MAX_BLOCK_LINE || /\?\s*$/.test(line) || isSentence(line)) return false;
@@ -48,28 +49,45 @@ function signatureMaterial(line: string, rules: SignatureRules): boolean {
   if (test(rules.delimiters, line)) return true;
   const words = line.trim().split(/\s+/);
   if (/^\p{Ll}/u.test(line.trim()) && words.length >= 3) return false;
-  return words.length <= 4 || /\d/.test(line);
+  return words.length <= MAX_NAME_BLOCK_WORDS || /\d/.test(line);
 }
 
-/** A sign-off followed only by a few short lines (the name block) until the end. */
-function closingStart(lines: readonly string[], rules: SignatureRules): number | undefined {
-  // A sign-off with nothing above it is the whole message ("Merci."), not a signature.
-  const firstContent = lines.findIndex((l) => !isBlank(l));
-  for (let i = firstContent + 1; i < lines.length; i++) {
+function firstContent(lines: readonly string[]): number {
+  return lines.findIndex((l) => !isBlank(l));
+}
+
+/**
+ * A sign-off followed by a name block. A sign-off with nothing above it is the whole message
+ * ("Merci."), and one with no name under it ("Merci !" above a "-- " line) is a sentence of the message.
+ */
+function closingStart(
+  lines: readonly string[],
+  rules: SignatureRules,
+  contentBefore: boolean,
+): number | undefined {
+  const first = firstContent(lines);
+  if (first < 0) return undefined;
+  for (let i = contentBefore ? first : first + 1; i < lines.length; i++) {
     if (!test(rules.closings, lines[i]!)) continue;
     const rest = lines.slice(i + 1).filter((l) => !isBlank(l));
-    if (rest.length > MAX_SIGN_OFF_BLOCK) continue;
+    if (rest.length === 0 || rest.length > MAX_SIGN_OFF_BLOCK) continue;
     if (rest.every((l) => signatureMaterial(l, rules))) return i;
   }
   return undefined;
 }
 
 /** A last paragraph made of a name, a title, a company, a phone, a web address: a signature as is. */
-function nameBlockStart(lines: readonly string[], rules: SignatureRules): number | undefined {
-  let start = lines.length;
+function nameBlockStart(
+  lines: readonly string[],
+  rules: SignatureRules,
+  contentBefore: boolean,
+): number | undefined {
+  let end = lines.length;
+  while (end > 0 && isBlank(lines[end - 1]!)) end--;
+  let start = end;
   while (start > 0 && !isBlank(lines[start - 1]!)) start--;
-  if (!lines.slice(0, start).some((l) => !isBlank(l))) return undefined;
-  const block = lines.slice(start);
+  if (!contentBefore && !lines.slice(0, start).some((l) => !isBlank(l))) return undefined;
+  const block = lines.slice(start, end);
   if (block.length < 2 || block.length > MAX_SIGN_OFF_BLOCK) return undefined;
   if (block.some((l) => l.length > MAX_BLOCK_LINE || isSentence(l))) return undefined;
   const signals = block.filter((l) => test(rules.nameBlock, l)).length;
@@ -77,33 +95,42 @@ function nameBlockStart(lines: readonly string[], rules: SignatureRules): number
   return undefined;
 }
 
-/**
- * Where the signature starts in the customer's last block of new text, or undefined. `hint` is where the
- * mail client's HTML said its signature starts.
- */
-export function findSignatureStart(
-  lines: readonly string[],
-  rules: SignatureRules,
-  hint?: number,
-): number | undefined {
-  const candidates: number[] = [];
-  if (hint !== undefined && hint >= 0 && hint < lines.length) candidates.push(hint);
+/** The first line that starts a signature by itself: a delimiter, a mobile footer or a disclaimer. */
+function hardStart(lines: readonly string[], rules: SignatureRules): number | undefined {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (isBlank(line)) continue;
     if (test(rules.delimiters, line) || test(rules.mobileFooters, line)) {
-      if (nonBlankAfter(lines, i) <= MAX_SIGNATURE_LINES) {
-        candidates.push(i);
-        break;
-      }
+      if (nonBlankAfter(lines, i) <= MAX_SIGNATURE_LINES) return i;
     } else if (test(rules.disclaimers, line) && nonBlankAfter(lines, i) <= MAX_SIGNATURE_LINES * 2) {
-      candidates.push(i);
-      break;
+      return i;
     }
   }
-  const closing = closingStart(lines, rules);
+  return undefined;
+}
+
+export interface SignatureSearchOptions {
+  /** Where the mail client's HTML said its signature starts. */
+  hint?: number;
+  /** The customer wrote something above these lines (inline answers): a sign-off may open them. */
+  contentBefore?: boolean;
+}
+
+/** Where the signature starts in the customer's last block of new text, or undefined. */
+export function findSignatureStart(
+  lines: readonly string[],
+  rules: SignatureRules,
+  options: SignatureSearchOptions = {},
+): number | undefined {
+  const candidates: number[] = [];
+  const { hint, contentBefore = false } = options;
+  if (hint !== undefined && hint >= 0 && hint < lines.length) candidates.push(hint);
+  const hard = hardStart(lines, rules);
+  if (hard !== undefined) candidates.push(hard);
+  const body = hard === undefined ? lines : lines.slice(0, hard);
+  const closing = closingStart(body, rules, contentBefore);
   if (closing !== undefined) candidates.push(closing);
-  const block = nameBlockStart(lines, rules);
+  const block = nameBlockStart(body, rules, contentBefore);
   if (block !== undefined) candidates.push(block);
   return candidates.length > 0 ? Math.min(...candidates) : undefined;
 }

@@ -130,8 +130,11 @@ export function splitReply(text: string, rules: SplitRules, hints: SplitHints = 
   const hintIndex = (hints.signatureHints ?? [])
     .map((h) => tail.findIndex((l) => l.index === h))
     .find((idx) => idx >= 0);
-  const sigStart = findSignatureStart(tailTexts, rules.signature, hintIndex);
   const head = newLines.filter((l) => l.segment !== lastSegment);
+  const sigStart = findSignatureStart(tailTexts, rules.signature, {
+    hint: hintIndex,
+    contentBefore: head.some((l) => l.text.trim() !== ''),
+  });
   const pieces: string[] = [];
   let previous: number | undefined;
   const push = (segmentOf: number, textOf: string) => {
