@@ -1,0 +1,114 @@
+import type { QuotedPart, SecretRef } from './inbound-message.js';
+import { findCandidates, type SecretRules } from './secret-candidates.js';
+import { SecretValue } from './secret-value.js';
+
+export { type SecretRules, secretRules } from './secret-candidates.js';
+
+export interface FoundSecret {
+  ref: SecretRef;
+  value: SecretValue;
+}
+
+/** The text fields of a message that may hold a secret; everything later stages read comes from these. */
+export interface RedactableParts {
+  subject: string;
+  text: string;
+  newText: string;
+  signature: string | null;
+  quoted: QuotedPart[];
+}
+
+type FoundIn = SecretRef['foundIn'];
+
+interface Replacement {
+  value: string;
+  placeholder: string;
+}
+
+/**
+ * Finds passwords and console logins in a message and replaces every occurrence of each value, in every
+ * field, by a placeholder (`[[SECRET-1]]`, …), numbered by first appearance in the customer's new text, then
+ * in the quoted parts, the signature, the subject and the rest of the body. Labels and user names stay: a
+ * reader still sees « mot de passe root : [[SECRET-1]] ».
+ */
+export function redactSecrets(
+  parts: RedactableParts,
+  rules: SecretRules,
+): { parts: RedactableParts; secrets: FoundSecret[] } {
+  const fields: { text: string; foundIn: FoundIn }[] = [
+    { text: parts.newText, foundIn: 'new_text' },
+    ...parts.quoted.flatMap((q) => [
+      { text: q.header ?? '', foundIn: 'quoted' as const },
+      { text: q.text, foundIn: 'quoted' as const },
+    ]),
+    { text: parts.signature ?? '', foundIn: 'signature' },
+    { text: parts.subject, foundIn: 'subject' },
+    // What only the full body holds is what the splitter set aside (footers, odd layouts): not the
+    // customer's new words, so it is filed with the quoted material rather than claimed as new text.
+    { text: parts.text, foundIn: 'quoted' },
+  ];
+  const secrets: FoundSecret[] = [];
+  const seen = new Set<string>();
+  for (const field of fields) {
+    for (const candidate of findCandidates(field.text, rules)) {
+      if (seen.has(candidate.value)) continue;
+      seen.add(candidate.value);
+      const placeholder = `[[SECRET-${secrets.length + 1}]]`;
+      // A user name equal to its password would print the password.
+      const username = candidate.username === candidate.value ? null : candidate.username;
+      secrets.push({
+        ref: { placeholder, kind: candidate.kind, label: candidate.label, username, foundIn: field.foundIn },
+        value: new SecretValue(candidate.value),
+      });
+    }
+  }
+  if (secrets.length === 0)
+    return { parts: { ...parts, quoted: parts.quoted.map((q) => ({ ...q })) }, secrets };
+
+  const replacements = secrets.map((s) => ({ value: s.value.reveal(), placeholder: s.ref.placeholder }));
+  const redact = (text: string) => replaceAll(text, replacements);
+  return {
+    parts: {
+      subject: redact(parts.subject),
+      text: redact(parts.text),
+      newText: redact(parts.newText),
+      signature: parts.signature === null ? null : redact(parts.signature),
+      quoted: parts.quoted.map((q) => ({
+        ...q,
+        header: q.header === null ? null : redact(q.header),
+        text: redact(q.text),
+      })),
+    },
+    secrets,
+  };
+}
+
+/**
+ * Replaces every occurrence of every value in one pass. Where occurrences of different values overlap
+ * ("ab12" and "12cd!" in "ab12cd!"), their union is replaced by the first one's placeholder: a label shifts,
+ * but no part of either value survives. A single pass also keeps a value that looks like a placeholder
+ * ("SECRET-1") from being replaced inside a placeholder already written.
+ */
+function replaceAll(text: string, replacements: readonly Replacement[]): string {
+  const hits: { start: number; end: number; placeholder: string }[] = [];
+  for (const { value, placeholder } of replacements) {
+    if (value === '') continue;
+    for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + value.length)) {
+      hits.push({ start: at, end: at + value.length, placeholder });
+    }
+  }
+  if (hits.length === 0) return text;
+  hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: string[] = [];
+  let position = 0;
+  let i = 0;
+  while (i < hits.length) {
+    const first = hits[i]!;
+    let end = first.end;
+    for (i++; i < hits.length && hits[i]!.start < end; i++) end = Math.max(end, hits[i]!.end);
+    out.push(text.slice(position, first.start), first.placeholder);
+    position = end;
+  }
+  out.push(text.slice(position));
+  return out.join('');
+}
