@@ -3,9 +3,14 @@
  * repository (default ../shared/corpora). Nothing in `npm test` depends on it.
  *
  *   npm run conformance [-- --corpora DIR] [-- --verbose]
+ *
+ * Without --corpora (or INTAKE_CORPORA), the corpora are looked for as `shared/corpora` beside the
+ * repository or any directory above it (a checkout at /work/main finds /work/shared/corpora), then at
+ * /work/shared/corpora, where these machines keep them.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { normalizeText } from '../src/reader/normalize-text.js';
 import { createReader } from '../src/reader/read-message.js';
@@ -31,16 +36,32 @@ interface Outcome {
 
 const { values } = parseArgs({
   options: {
-    corpora: { type: 'string', default: resolve(process.cwd(), '../shared/corpora') },
+    corpora: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
 });
-const corpora = resolve(values.corpora!);
-const file = resolve(corpora, 'reply-quotes.jsonl');
-if (!existsSync(file)) {
-  console.error(`conformance: ${file} not found (give --corpora DIR)`);
+
+function findCorpora(): string[] {
+  const given = values.corpora ?? process.env.INTAKE_CORPORA;
+  if (given) return [resolve(given)];
+  const candidates: string[] = [];
+  for (const start of [process.cwd(), dirname(dirname(fileURLToPath(import.meta.url)))]) {
+    for (let dir = resolve(start, '..'); ; dir = dirname(dir)) {
+      candidates.push(resolve(dir, 'shared/corpora'));
+      if (dirname(dir) === dir) break;
+    }
+  }
+  candidates.push('/work/shared/corpora');
+  return [...new Set(candidates)];
+}
+const tried = findCorpora();
+const corpora = tried.find((dir) => existsSync(resolve(dir, 'reply-quotes.jsonl')));
+if (!corpora) {
+  console.error(`conformance: reply-quotes.jsonl not found in ${tried.join(', ')} (give --corpora DIR)`);
   process.exit(2);
 }
+console.log(`conformance corpora: ${corpora}`);
+const file = resolve(corpora, 'reply-quotes.jsonl');
 
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 const normal = (s: string) => normalizeText(s).text.trim();
