@@ -25,6 +25,11 @@ function indent(text: string, prefix = '  '): string {
     .join('\n');
 }
 
+function oneLine(text: string, max = 160): string {
+  const line = text.replace(/\s*\n\s*/g, ' ');
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
@@ -74,7 +79,7 @@ export function summary(file: string, m: InboundMessage): string {
   out.push('--- new text');
   out.push(m.newText ? indent(m.newText) : '  (empty)');
   for (const q of m.quoted) {
-    out.push(`--- quoted (${q.kind})${q.header ? `: ${q.header.split('\n')[0]}` : ''}`);
+    out.push(`--- quoted (${q.kind})${q.header ? `: ${oneLine(q.header)}` : ''}`);
     out.push(indent(q.text, '  > '));
   }
   if (m.signature) {
