@@ -30,12 +30,15 @@ interface Replacement {
  * field, by a placeholder (`[[SECRET-1]]`, …), numbered by first appearance in the customer's new text, then
  * in the quoted parts, the signature, the subject and the rest of the body. Labels and user names stay: a
  * reader still sees « mot de passe root : [[SECRET-1]] ».
+ *
+ * The body is scanned once: new text, quotes and signature are all lines of it, so scanning each of them
+ * again would only double the work. Where a value was first seen is then looked up field by field.
  */
 export function redactSecrets(
   parts: RedactableParts,
   rules: SecretRules,
 ): { parts: RedactableParts; secrets: FoundSecret[] } {
-  const fields: { text: string; foundIn: FoundIn }[] = [
+  const places: { text: string; foundIn: FoundIn }[] = [
     { text: parts.newText, foundIn: 'new_text' },
     ...parts.quoted.flatMap((q) => [
       { text: q.header ?? '', foundIn: 'quoted' as const },
@@ -47,20 +50,27 @@ export function redactSecrets(
     // customer's new words, so it is filed with the quoted material rather than claimed as new text.
     { text: parts.text, foundIn: 'quoted' },
   ];
+  const located = [...findCandidates(parts.text, rules), ...findCandidates(parts.subject, rules)].map(
+    (candidate, order) => {
+      const place = places.findIndex((p) => p.text.includes(candidate.value));
+      const at = place === -1 ? 0 : places[place]!.text.indexOf(candidate.value);
+      return { candidate, place: place === -1 ? places.length : place, at, order };
+    },
+  );
+  located.sort((a, b) => a.place - b.place || a.at - b.at || a.order - b.order);
   const secrets: FoundSecret[] = [];
   const seen = new Set<string>();
-  for (const field of fields) {
-    for (const candidate of findCandidates(field.text, rules)) {
-      if (seen.has(candidate.value)) continue;
-      seen.add(candidate.value);
-      const placeholder = `[[SECRET-${secrets.length + 1}]]`;
-      // A user name equal to its password would print the password.
-      const username = candidate.username === candidate.value ? null : candidate.username;
-      secrets.push({
-        ref: { placeholder, kind: candidate.kind, label: candidate.label, username, foundIn: field.foundIn },
-        value: new SecretValue(candidate.value),
-      });
-    }
+  for (const { candidate, place } of located) {
+    if (seen.has(candidate.value)) continue;
+    seen.add(candidate.value);
+    const placeholder = `[[SECRET-${secrets.length + 1}]]`;
+    // A user name equal to its password would print the password.
+    const username = candidate.username === candidate.value ? null : candidate.username;
+    const foundIn = places[place]?.foundIn ?? 'quoted';
+    secrets.push({
+      ref: { placeholder, kind: candidate.kind, label: candidate.label, username, foundIn },
+      value: new SecretValue(candidate.value),
+    });
   }
   if (secrets.length === 0)
     return { parts: { ...parts, quoted: parts.quoted.map((q) => ({ ...q })) }, secrets };

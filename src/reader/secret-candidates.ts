@@ -4,7 +4,7 @@ import type { RuleBook } from '../rule-engine/load-rules.js';
 import type { SecretKind } from './inbound-message.js';
 import { looksLikePassword, trimPunctuation, type ValueMode } from './secret-shape.js';
 
-/** The `reader/secrets` rules sorted by role; the scanning ones carry a `g` copy for `matchAll`. */
+/** The `reader/secrets` rules sorted by role; the scanning ones carry a `g` copy for `execAll`. */
 export interface SecretRules {
   readonly passwordLabels: readonly RegExp[];
   readonly userLabels: readonly RegExp[];
@@ -151,6 +151,21 @@ interface Positioned extends Candidate {
   priority: number;
 }
 
+/**
+ * Every match of a shared `g` regex in a line. `matchAll` would clone the regex on each call, which costs
+ * more than the match itself with these large Unicode patterns (measured: 118 → 51 µs per message).
+ */
+function execAll(regex: RegExp, line: string): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  regex.lastIndex = 0;
+  for (let m = regex.exec(line); m !== null; m = regex.exec(line)) {
+    out.push(m);
+    if (m[0] === '') regex.lastIndex++;
+  }
+  regex.lastIndex = 0;
+  return out;
+}
+
 /** Finds the secret values in one field, line by line, in the order they appear. */
 export function findCandidates(text: string, rules: SecretRules): Candidate[] {
   const lines = text.split('\n');
@@ -193,7 +208,7 @@ export function findCandidates(text: string, rules: SecretRules): Candidate[] {
       known =
         line === undefined || line.length > MAX_SCANNED_LINE
           ? []
-          : rules.userLabels.flatMap((regex) => [...line.matchAll(regex)]);
+          : rules.userLabels.flatMap((regex) => execAll(regex, line));
       userMemo.set(k, known);
     }
     return known;
@@ -211,7 +226,7 @@ export function findCandidates(text: string, rules: SecretRules): Candidate[] {
       if (looksLikePassword(value, mode, rest, rules)) found.push({ ...extra, value, kind: kindAt(i) });
     };
     for (const regex of rules.credentialSlashes) {
-      for (const m of line.matchAll(regex)) {
+      for (const m of execAll(regex, line)) {
         const { raw, end } = wholeValue(line, m);
         accept(trimPunctuation(raw), 'strong', line.slice(end), {
           label: collapse(m.groups?.label ?? ''),
@@ -223,7 +238,7 @@ export function findCandidates(text: string, rules: SecretRules): Candidate[] {
       }
     }
     for (const regex of rules.userPassPairs) {
-      for (const m of line.matchAll(regex)) {
+      for (const m of execAll(regex, line)) {
         const before = line.slice(Math.max(0, m.index - 80), m.index);
         if (anyMatch(rules.pairExcludedBefore, before)) continue;
         const { raw, end } = wholeValue(line, m);
@@ -234,7 +249,7 @@ export function findCandidates(text: string, rules: SecretRules): Candidate[] {
       }
     }
     for (const regex of rules.passwordLabels) {
-      for (const m of line.matchAll(regex)) {
+      for (const m of execAll(regex, line)) {
         const label = collapse(m.groups?.label ?? '');
         let mode = separatorMode(m.groups?.sep ?? '');
         // "pass" followed by a word is the English verb far more often than a label.

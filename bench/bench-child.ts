@@ -1,0 +1,181 @@
+/**
+ * One contender, measured alone in its own process so that its peak RSS is its own. The corpus is read
+ * into memory before anything is timed: the figures are parsing, not disk.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { messageFile } from './generate-corpus.js';
+
+export const CONTENDERS = ['simpleParser', 'mailparser-stream', 'intake'] as const;
+export type ContenderName = (typeof CONTENDERS)[number];
+
+export const CONTENDER_LABELS: Record<ContenderName, string> = {
+  simpleParser: 'mailparser simpleParser (baseline)',
+  'mailparser-stream': 'mailparser MailParser stream (floor)',
+  intake: 'intake createReader().read',
+};
+
+/** Marks the result line on the child's stdout, so that anything else a library prints cannot be mistaken for it. */
+export const RESULT_MARKER = 'BENCH-RESULT ';
+
+export interface ContenderResult {
+  name: ContenderName;
+  messages: number;
+  corpusBytes: number;
+  rounds: number;
+  /** Every timed pass, in milliseconds, in run order. */
+  passesMs: number[];
+  medianPassMs: number;
+  messagesPerSecond: number;
+  meanUs: number;
+  /**
+   * CPU time (user + system, all threads, GC included) per message in the median pass. Less disturbed than
+   * wall time when other processes share the cores, so it cross-checks the wall-clock ratio.
+   */
+  cpuUs: number;
+  /** Per-message latencies of the median pass. */
+  p50Us: number;
+  p95Us: number;
+  p99Us: number;
+  maxUs: number;
+  /** RSS once the corpus is loaded and the contender set up, before the warm-up pass. */
+  rssLoadedMb: number;
+  peakRssMb: number;
+  errors: number;
+  firstError: string | null;
+  /** Characters of text each contender extracted over one pass: a sanity check that all did the work. */
+  textChars: number;
+  /** With --cycles: the mean µs/message of every cycle, the kept one being the median. */
+  cyclesMeanUs?: number[];
+}
+
+type ParseOne = (raw: Buffer) => Promise<number>;
+
+/** Imported lazily so that each child loads only its own contender's code. */
+async function contender(name: ContenderName): Promise<ParseOne> {
+  switch (name) {
+    case 'simpleParser': {
+      const { simpleParser } = await import('mailparser');
+      // Default options: what projects usually call, HTML-to-text and text-to-HTML included.
+      return async (raw) => {
+        const mail = await simpleParser(raw);
+        return (mail.text ?? '').length;
+      };
+    }
+    case 'mailparser-stream': {
+      const { MailParser } = await import('mailparser');
+      // The options of src/reader/parse-mime.ts: MIME parsing and decoding alone, no conversions.
+      return (raw) =>
+        new Promise<number>((resolve, reject) => {
+          const parser = new MailParser({
+            skipHtmlToText: true,
+            skipTextToHtml: true,
+            skipImageLinks: true,
+            skipTextLinks: true,
+            checksumAlgo: 'sha256',
+            maxChildNodes: 1000,
+          });
+          let chars = 0;
+          parser.on('data', (data) => {
+            if (data.type === 'text') {
+              chars += (data.text || (typeof data.html === 'string' ? data.html : '')).length;
+              return;
+            }
+            data.content.on('data', () => {});
+            data.content.on('end', () => data.release?.());
+            data.content.on('error', reject);
+          });
+          parser.on('error', reject);
+          parser.on('end', () => resolve(chars));
+          parser.end(raw);
+        });
+    }
+    case 'intake': {
+      const { createReader } = await import('../src/reader/read-message.js');
+      const reader = createReader({
+        ownAddresses: ['support@hosting.example'],
+        ownMessageIdDomains: ['intake.hosting.example'],
+      });
+      return async (raw) => (await reader.read(raw)).message.text.length;
+    }
+  }
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  // Nearest rank: a latency that some message actually had.
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+
+export async function runChild(
+  name: ContenderName,
+  opts: { dir: string; messages: number; rounds: number },
+): Promise<ContenderResult> {
+  const corpus: Buffer[] = [];
+  for (let i = 0; i < opts.messages; i++) corpus.push(await readFile(join(opts.dir, messageFile(i))));
+  const corpusBytes = corpus.reduce((sum, b) => sum + b.length, 0);
+  const parse = await contender(name);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const rssLoadedMb = mb(process.memoryUsage().rss);
+
+  let errors = 0;
+  let firstError: string | null = null;
+  let textChars = 0;
+  const pass = async (latencies: Float64Array | null): Promise<{ ms: number; cpuMs: number }> => {
+    let chars = 0;
+    const cpu0 = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < corpus.length; i++) {
+      const t0 = process.hrtime.bigint();
+      try {
+        chars += await parse(corpus[i]!);
+      } catch (err) {
+        // Counted, not fatal: one unreadable message must not hide the figures of the other 2,399.
+        if (latencies === null) {
+          errors++;
+          firstError ??= `${messageFile(i)}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+        }
+      }
+      if (latencies) latencies[i] = Number(process.hrtime.bigint() - t0) / 1000;
+    }
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    const cpu = process.cpuUsage(cpu0);
+    textChars = chars;
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000 };
+  };
+
+  await pass(null); // warm-up: JIT, lazy module state, compiled rules; also where errors are counted
+  const passes: Array<{ ms: number; cpuMs: number; latencies: Float64Array }> = [];
+  for (let r = 0; r < opts.rounds; r++) {
+    gc?.(); // start each pass from a clean heap so one pass does not pay for the previous one's garbage
+    const latencies = new Float64Array(corpus.length);
+    passes.push({ ...(await pass(latencies)), latencies });
+  }
+  const median = [...passes].sort((a, b) => a.ms - b.ms)[Math.floor((passes.length - 1) / 2)]!;
+  const sorted = median.latencies.slice().sort();
+  const round = (x: number) => Math.round(x * 10) / 10;
+  return {
+    name,
+    messages: corpus.length,
+    corpusBytes,
+    rounds: opts.rounds,
+    passesMs: passes.map((p) => round(p.ms)),
+    medianPassMs: round(median.ms),
+    messagesPerSecond: Math.round(corpus.length / (median.ms / 1000)),
+    meanUs: round((median.ms * 1000) / corpus.length),
+    cpuUs: round((median.cpuMs * 1000) / corpus.length),
+    p50Us: round(percentile(sorted, 50)),
+    p95Us: round(percentile(sorted, 95)),
+    p99Us: round(percentile(sorted, 99)),
+    maxUs: round(sorted[sorted.length - 1]!),
+    rssLoadedMb,
+    // maxRSS is in kilobytes (getrusage).
+    peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
+    errors,
+    firstError,
+    textChars,
+  };
+}
