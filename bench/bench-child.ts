@@ -64,17 +64,11 @@ async function contender(name: ContenderName): Promise<ParseOne> {
     }
     case 'mailparser-stream': {
       const { MailParser } = await import('mailparser');
+      const { mailParserOptions } = await import('../src/reader/parse-mime.js');
       // The options of src/reader/parse-mime.ts: MIME parsing and decoding alone, no conversions.
       return (raw) =>
         new Promise<number>((resolve, reject) => {
-          const parser = new MailParser({
-            skipHtmlToText: true,
-            skipTextToHtml: true,
-            skipImageLinks: true,
-            skipTextLinks: true,
-            checksumAlgo: 'sha256',
-            maxChildNodes: 1000,
-          });
+          const parser = new MailParser(mailParserOptions(1000));
           let chars = 0;
           parser.on('data', (data) => {
             if (data.type === 'text') {
