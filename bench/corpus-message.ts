@@ -121,7 +121,7 @@ function compose(
   return draft;
 }
 
-export function buildMessage(seed: string, index: number): { kind: MessageKind; raw: Buffer } {
+export function buildMessage(seed: string, index: number): { kind: MessageKind; lang: Lang; raw: Buffer } {
   const rng = new Rng(`${seed}:${index}`);
   const kind = rng.weighted<MessageKind>([
     ['plain', 33],
@@ -246,5 +246,5 @@ export function buildMessage(seed: string, index: number): { kind: MessageKind; 
   let raw = `${headers.join(CRLF)}${CRLF}${CRLF}${content.body}`;
   // Some mailboxes hand over messages saved on Unix, with bare LF line ends.
   if (rng.chance(0.1)) raw = raw.replace(/\r\n/g, '\n');
-  return { kind, raw: Buffer.from(raw, 'latin1') };
+  return { kind, lang, raw: Buffer.from(raw, 'latin1') };
 }
