@@ -29,8 +29,18 @@ const MAX_LINE_TESTED = 300;
 const MAX_NAME_BLOCK_WORDS = 8;
 
 const isBlank = (s: string) => s.trim() === '';
-const nonBlankAfter = (lines: readonly string[], i: number) =>
-  lines.slice(i + 1).filter((l) => !isBlank(l)).length;
+
+/**
+ * Index of the line from which at most `count` non-blank lines remain. A signature lives at the end, so
+ * only that tail is searched: hostile bodies of thousands of « -- » or « Merci, » lines stay linear.
+ */
+function tailStart(lines: readonly string[], count: number): number {
+  let seen = 0;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (!isBlank(lines[i]!) && ++seen > count) return i + 1;
+  }
+  return 0;
+}
 const isSentence = (s: string) => /[.!?]\s*$/.test(s) && s.trim().split(/\s+/).length >= 6;
 // "Jean Dupont", "Marie-Claire O'Neil", "J. Martin": two to four capitalised words, no digits.
 const looksLikeName = (s: string) => /^\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){1,3}\s*,?\s*$/u.test(s);
@@ -67,7 +77,8 @@ function closingStart(
 ): number | undefined {
   const first = firstContent(lines);
   if (first < 0) return undefined;
-  for (let i = contentBefore ? first : first + 1; i < lines.length; i++) {
+  const from = Math.max(contentBefore ? first : first + 1, tailStart(lines, MAX_SIGN_OFF_BLOCK + 1));
+  for (let i = from; i < lines.length; i++) {
     if (!test(rules.closings, lines[i]!)) continue;
     const rest = lines.slice(i + 1).filter((l) => !isBlank(l));
     if (rest.length === 0 || rest.length > MAX_SIGN_OFF_BLOCK) continue;
@@ -97,14 +108,13 @@ function nameBlockStart(
 
 /** The first line that starts a signature by itself: a delimiter, a mobile footer or a disclaimer. */
 function hardStart(lines: readonly string[], rules: SignatureRules): number | undefined {
-  for (let i = 0; i < lines.length; i++) {
+  // A delimiter or footer has at most MAX_SIGNATURE_LINES under it, a disclaimer twice that.
+  const footerFrom = tailStart(lines, MAX_SIGNATURE_LINES + 1);
+  for (let i = tailStart(lines, MAX_SIGNATURE_LINES * 2 + 1); i < lines.length; i++) {
     const line = lines[i]!;
     if (isBlank(line)) continue;
-    if (test(rules.delimiters, line) || test(rules.mobileFooters, line)) {
-      if (nonBlankAfter(lines, i) <= MAX_SIGNATURE_LINES) return i;
-    } else if (test(rules.disclaimers, line) && nonBlankAfter(lines, i) <= MAX_SIGNATURE_LINES * 2) {
-      return i;
-    }
+    if (i >= footerFrom && (test(rules.delimiters, line) || test(rules.mobileFooters, line))) return i;
+    if (test(rules.disclaimers, line)) return i;
   }
   return undefined;
 }

@@ -133,3 +133,21 @@ describe('bad input gives a result with warnings or a coded error, never a crash
     expect(message.warnings.map((w) => w.code)).toContain('date_invalid');
   });
 });
+
+describe('bodies shaped to make the splitter quadratic stay fast', () => {
+  it.each([
+    ['signature delimiters', '--\n'],
+    ['sign-offs', 'Merci,\nJean\n'],
+    ['attribution fragments', 'On Mon, 1 Jan 2026 at 10:00 Jean <\n'],
+    ['header fields', 'From: a@example.com\nTo: b\n'],
+    ['quote levels', '> a\nb\n'],
+    ['mobile footers', 'Sent from my iPhone\n'],
+  ])('%s', async (_, unit) => {
+    const body = `Bonjour\n${unit.repeat(Math.floor(900_000 / unit.length))}`;
+    const started = performance.now();
+    const { message } = await reader.read(rawMessage({ body }));
+    // Not a speed test: a quadratic splitter takes minutes here, a linear one well under a second.
+    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(message.newText.startsWith('Bonjour')).toBe(true);
+  });
+});
