@@ -1,5 +1,6 @@
 import type { QuotedPart, SecretRef } from './inbound-message.js';
-import { findCandidates, type SecretRules } from './secret-candidates.js';
+import { createMultiSearch } from './multi-search.js';
+import { type Candidate, findCandidates, type SecretRules } from './secret-candidates.js';
 import { SecretValue } from './secret-value.js';
 
 export { type SecretRules, secretRules } from './secret-candidates.js';
@@ -50,19 +51,23 @@ export function redactSecrets(
     // customer's new words, so it is filed with the quoted material rather than claimed as new text.
     { text: parts.text, foundIn: 'quoted' },
   ];
-  const located = [...findCandidates(parts.text, rules), ...findCandidates(parts.subject, rules)].map(
-    (candidate, order) => {
-      const place = places.findIndex((p) => p.text.includes(candidate.value));
-      const at = place === -1 ? 0 : places[place]!.text.indexOf(candidate.value);
-      return { candidate, place: place === -1 ? places.length : place, at, order };
-    },
+  // One entry per value: the same password repeated on a thousand lines is one secret.
+  const unique = new Map<string, Candidate>();
+  for (const c of [...findCandidates(parts.text, rules), ...findCandidates(parts.subject, rules)]) {
+    if (!unique.has(c.value)) unique.set(c.value, c);
+  }
+  const candidates = [...unique.values()];
+  const firstSeen = firstPlaces(
+    candidates.map((c) => c.value),
+    places.map((p) => p.text),
   );
+  const located = candidates.map((candidate, order) => {
+    const seenAt = firstSeen[order];
+    return { candidate, place: seenAt?.place ?? places.length, at: seenAt?.at ?? 0, order };
+  });
   located.sort((a, b) => a.place - b.place || a.at - b.at || a.order - b.order);
   const secrets: FoundSecret[] = [];
-  const seen = new Set<string>();
   for (const { candidate, place } of located) {
-    if (seen.has(candidate.value)) continue;
-    seen.add(candidate.value);
     const placeholder = `[[SECRET-${secrets.length + 1}]]`;
     // A user name equal to its password would print the password.
     const username = candidate.username === candidate.value ? null : candidate.username;
@@ -100,13 +105,7 @@ export function redactSecrets(
  * ("SECRET-1") from being replaced inside a placeholder already written.
  */
 function replaceAll(text: string, replacements: readonly Replacement[]): string {
-  const hits: { start: number; end: number; placeholder: string }[] = [];
-  for (const { value, placeholder } of replacements) {
-    if (value === '') continue;
-    for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + value.length)) {
-      hits.push({ start: at, end: at + value.length, placeholder });
-    }
-  }
+  const hits = findOccurrences(text, replacements);
   if (hits.length === 0) return text;
   hits.sort((a, b) => a.start - b.start || b.end - a.end);
   const out: string[] = [];
@@ -121,4 +120,47 @@ function replaceAll(text: string, replacements: readonly Replacement[]): string 
   }
   out.push(text.slice(position));
   return out.join('');
+}
+
+/** For each value, the first text (in the order given) that holds it and where; one pass per text. */
+function firstPlaces(
+  values: readonly string[],
+  texts: readonly string[],
+): ({ place: number; at: number } | undefined)[] {
+  const first: ({ place: number; at: number } | undefined)[] = values.map(() => undefined);
+  if (values.length === 0) return first;
+  const search = values.length > INDEX_OF_LIMIT ? createMultiSearch(values) : undefined;
+  texts.forEach((text, place) => {
+    if (search) {
+      for (const o of search.find(text)) first[o.needle] ??= { place, at: o.start };
+    } else {
+      values.forEach((value, i) => {
+        const at = first[i] === undefined && value !== '' ? text.indexOf(value) : -1;
+        if (at !== -1) first[i] = { place, at };
+      });
+    }
+  });
+  return first;
+}
+
+type Hit = { start: number; end: number; placeholder: string };
+
+// Few values: one indexOf scan per value is fastest. Many values (a hostile body of thousands of
+// "password: …" lines): one Aho–Corasick pass over the text.
+const INDEX_OF_LIMIT = 16;
+
+function findOccurrences(text: string, replacements: readonly Replacement[]): Hit[] {
+  const usable = replacements.filter((r) => r.value !== '');
+  if (usable.length > INDEX_OF_LIMIT) {
+    return createMultiSearch(usable.map((r) => r.value))
+      .find(text)
+      .map((o) => ({ start: o.start, end: o.end, placeholder: usable[o.needle]!.placeholder }));
+  }
+  const hits: Hit[] = [];
+  for (const { value, placeholder } of usable) {
+    for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + value.length)) {
+      hits.push({ start: at, end: at + value.length, placeholder });
+    }
+  }
+  return hits;
 }

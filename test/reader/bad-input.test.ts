@@ -142,6 +142,7 @@ describe('bodies shaped to make the splitter quadratic stay fast', () => {
     ['header fields', 'From: a@example.com\nTo: b\n'],
     ['quote levels', '> a\nb\n'],
     ['mobile footers', 'Sent from my iPhone\n'],
+    ['passwords', 'mot de passe : Xk7#ab1Q\npw: Zr9!ty2W\n'],
   ])('%s', async (_, unit) => {
     const body = `Bonjour\n${unit.repeat(Math.floor(900_000 / unit.length))}`;
     const started = performance.now();
@@ -150,4 +151,14 @@ describe('bodies shaped to make the splitter quadratic stay fast', () => {
     expect(performance.now() - started).toBeLessThan(20_000);
     expect(message.newText.startsWith('Bonjour')).toBe(true);
   });
+});
+
+it('redacts every one of thousands of distinct passwords', async () => {
+  const values = Array.from({ length: 20_000 }, (_, i) => `Xk7#ab${i}Q`);
+  const { message, secrets } = await reader.read(
+    rawMessage({ body: values.map((v) => `mot de passe : ${v}`).join('\n') }),
+  );
+  expect(secrets).toHaveLength(values.length);
+  const printed = JSON.stringify(message);
+  expect(values.filter((v) => printed.includes(v))).toEqual([]);
 });
