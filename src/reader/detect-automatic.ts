@@ -1,5 +1,5 @@
 import { RuleLoadError } from '../errors.js';
-import { type CompiledRule, firstMatch, hasTag } from '../rule-engine/compiled-rule.js';
+import { type CompiledRule, firstMatch, withTag } from '../rule-engine/compiled-rule.js';
 import type { RuleBook } from '../rule-engine/load-rules.js';
 import type { ExtraAutoHeaders } from './auto-signals.js';
 import {
@@ -39,7 +39,7 @@ export const AUTOMATIC_RULE_SET = 'reader/automatic';
 /** The rules of `reader/automatic`, by tag; a file missing a kind of rule is a load error, not a silent gap. */
 export function automaticRules(book: RuleBook): AutomaticRules {
   const rules = book.patterns(AUTOMATIC_RULE_SET);
-  const tagged = (tag: string) => rules.filter((rule) => hasTag(rule, tag));
+  const tagged = (tag: string) => withTag(rules, tag);
   const result: AutomaticRules = {
     oooSubject: tagged('ooo-subject'),
     systemSender: tagged('system-sender'),

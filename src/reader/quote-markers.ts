@@ -1,4 +1,4 @@
-import { anyMatch, type CompiledRule, firstMatch, hasTag } from '../rule-engine/compiled-rule.js';
+import { anyMatch, type CompiledRule, firstMatch, withTag } from '../rule-engine/compiled-rule.js';
 import type { RuleBook } from '../rule-engine/load-rules.js';
 import type { TextLine } from './text-lines.js';
 
@@ -24,7 +24,7 @@ export interface QuoteMarkerRules {
 
 export function quoteMarkerRules(book: RuleBook): QuoteMarkerRules {
   const all = book.patterns('reader/quote-markers');
-  const tagged = (tag: string) => all.filter((r) => hasTag(r, tag));
+  const tagged = (tag: string) => withTag(all, tag);
   return {
     separators: tagged('separator'),
     attributionEnds: tagged('attribution-end'),

@@ -1,5 +1,5 @@
 import { RuleLoadError } from '../errors.js';
-import { anyMatch, type CompiledRule, hasTag } from '../rule-engine/compiled-rule.js';
+import { anyMatch, type CompiledRule, hasTag, withTag } from '../rule-engine/compiled-rule.js';
 import type { RuleBook } from '../rule-engine/load-rules.js';
 import type { SecretKind } from './inbound-message.js';
 import { looksLikePassword, trimPunctuation, type ValueMode } from './secret-shape.js';
@@ -43,7 +43,7 @@ export function secretRules(book: RuleBook): SecretRules {
         }
         return new RegExp(rule.regex.source, `${rule.regex.flags}g`);
       });
-  const tagged = (tag: string) => all.filter((rule) => hasTag(rule, tag));
+  const tagged = (tag: string) => withTag(all, tag);
   const rules: SecretRules = {
     passwordLabels: scanning('password-label'),
     userLabels: scanning('user-label'),

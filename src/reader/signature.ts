@@ -1,4 +1,4 @@
-import { anyMatch, type CompiledRule, hasTag } from '../rule-engine/compiled-rule.js';
+import { anyMatch, type CompiledRule, withTag } from '../rule-engine/compiled-rule.js';
 import type { RuleBook } from '../rule-engine/load-rules.js';
 
 export interface SignatureRules {
@@ -11,7 +11,7 @@ export interface SignatureRules {
 
 export function signatureRules(book: RuleBook): SignatureRules {
   const all = book.patterns('reader/signatures');
-  const tagged = (tag: string) => all.filter((r) => hasTag(r, tag));
+  const tagged = (tag: string) => withTag(all, tag);
   return {
     delimiters: tagged('delimiter'),
     mobileFooters: tagged('mobile-footer'),

@@ -14,6 +14,11 @@ export function hasTag(rule: CompiledRule, tag: string): boolean {
   return rule.tags.includes(tag);
 }
 
+/** The rules carrying a tag, in file order: how code picks a rule file's roles. */
+export function withTag(rules: readonly CompiledRule[], tag: string): CompiledRule[] {
+  return rules.filter((rule) => rule.tags.includes(tag));
+}
+
 /** First rule whose pattern matches, or undefined. */
 export function firstMatch(
   rules: readonly CompiledRule[],
