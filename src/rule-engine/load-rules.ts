@@ -5,7 +5,12 @@ import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { RuleLoadError } from '../errors.js';
 import type { CompiledRule } from './compiled-rule.js';
-import { type LanguageProfileFile, type PatternRuleFile, RuleFile } from './rule-schema.js';
+import {
+  type LanguageProfileFile,
+  type PatternRuleFile,
+  type ReplyTemplateFile,
+  RuleFile,
+} from './rule-schema.js';
 
 /** The rules shipped with the service: `rules/` at the package root, from `src/` and `dist/` alike. */
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
@@ -15,6 +20,7 @@ export interface RuleBook {
   /** Compiled pattern rules of one file, by its path under `rules/` without extension (`reader/quote-markers`). */
   patterns(set: string): readonly CompiledRule[];
   languageProfile(set: string): LanguageProfileFile;
+  replyTemplate(set: string): ReplyTemplateFile;
   /** Every set name, for tests that walk all rules. */
   readonly sets: readonly string[];
   readonly files: ReadonlyMap<string, { file: string; data: RuleFile }>;
@@ -145,6 +151,13 @@ export function loadRuleBook(dir: string = DEFAULT_RULES_DIR): RuleBook {
       const entry = files.get(set);
       if (entry?.data.schema !== 'language-profile/v1') {
         throw new RuleLoadError([`${dir}: no language profile file "${set}.yml"`]);
+      }
+      return entry.data;
+    },
+    replyTemplate(set) {
+      const entry = files.get(set);
+      if (!entry || entry.data.schema !== 'reply-template/v1') {
+        throw new RuleLoadError([`${dir}: no reply template file "${set}.yml"`]);
       }
       return entry.data;
     },

@@ -45,5 +45,65 @@ export const LanguageProfileFile = z.strictObject({
 });
 export type LanguageProfileFile = z.infer<typeof LanguageProfileFile>;
 
-export const RuleFile = z.discriminatedUnion('schema', [PatternRuleFile, LanguageProfileFile]);
+/** A reply template (one per language): the sentences of a reply, edited by support staff. */
+export const ReplyTemplateFile = z.strictObject({
+  schema: z.literal('reply-template/v1'),
+  description: z.string().min(10),
+  language: z.enum(['fr', 'en']),
+  greeting: z.string().min(1),
+  intro: z.string().min(1),
+  /** One plain sentence per missing id saying what is needed (the exact statements are added by code). */
+  items: z.record(z.string(), z.string().min(10)),
+  /** Lead-in for the statements to copy: one for a single statement, one for a choice of two. */
+  copyOne: z.string().min(5),
+  copyEither: z.string().min(5),
+  optionalHeading: z.string().min(1),
+  recommended: z.record(z.string(), z.string().min(10)),
+  hotSwap: z.string().min(10),
+  closing: z.string().min(1),
+  signoff: z.string().min(1),
+});
+export type ReplyTemplateFile = z.infer<typeof ReplyTemplateFile>;
+
+// Statements are texts to recognise word for word (section 4 of the policy), not patterns: a regex would
+// have to spell out every tolerated difference. `{provider}` is the only placeholder.
+const StatementText = z
+  .string()
+  .min(20, 'a statement is a full sentence')
+  .refine((s) => !/\{(?!provider\})[^}]*\}/.test(s), 'the only placeholder is {provider}');
+
+export const StatementRule = z.strictObject({
+  id: RuleId,
+  description: z.string().min(10, 'say in one line what the rule is for'),
+  fr: StatementText,
+  en: StatementText,
+  /** Other wordings that count as verbatim too (the procedure's own examples that customers copy). */
+  alternatives: z
+    .array(
+      z.strictObject({
+        lang: z.enum(['fr', 'en']),
+        description: z.string().min(10),
+        text: StatementText,
+      }),
+    )
+    .default([]),
+  /** `match`: texts that contain the statement verbatim; `noMatch`: texts that do not. */
+  examples: Examples,
+});
+export type StatementRule = z.infer<typeof StatementRule>;
+
+export const StatementsFile = z.strictObject({
+  schema: z.literal('statements/v1'),
+  description: z.string().min(10),
+  // Named `rules` so that the loader's messages name the statement's id like any rule's.
+  rules: z.array(StatementRule).min(1),
+});
+export type StatementsFile = z.infer<typeof StatementsFile>;
+
+export const RuleFile = z.discriminatedUnion('schema', [
+  PatternRuleFile,
+  LanguageProfileFile,
+  ReplyTemplateFile,
+  StatementsFile,
+]);
 export type RuleFile = z.infer<typeof RuleFile>;

@@ -1,0 +1,87 @@
+import type { Address, Language } from '../reader/inbound-message.js';
+import type {
+  AccessMethod,
+  AckLevel,
+  Backup,
+  Component,
+  Downtime,
+  MissingId,
+  Os,
+  PowerAuthorization,
+  RequestType,
+  Scenario,
+  Window,
+} from '../record/schema.js';
+import type { Evidence } from '../understand/evidence.js';
+
+/** A value of the record and where it came from: the message and its sentences. */
+export interface Sourced<T> {
+  value: T;
+  messageId: string | null;
+  evidence: Evidence[];
+}
+
+export interface PowerValue {
+  authorization: PowerAuthorization;
+  windows: Window[];
+  limited: boolean;
+}
+
+/** A conversation's record: what the customer has said so far, field by field. */
+export interface ConversationRecord {
+  id: string;
+  messageIds: string[];
+  customer: Address | null;
+  subject: string;
+  language: Language;
+  requestTypes: Sourced<RequestType>[];
+  scenarios: Sourced<Scenario>[];
+  serviceIds: Sourced<string>[];
+  ips: Sourced<string>[];
+  hostnames: Sourced<string>[];
+  access: Sourced<AccessMethod>[];
+  power: Sourced<PowerValue>;
+  backup: Sourced<Backup>;
+  noBackupStated: boolean;
+  dataLossAck: Sourced<AckLevel>;
+  hardwareAck: Sourced<AckLevel>;
+  os: Sourced<Os | null>;
+  components: Sourced<Component>[];
+  downtime: Sourced<Downtime>;
+  hardwareWindows: Sourced<Window[]>;
+  hotSwapQuestion: Sourced<boolean>;
+  /** Every change, in order: what the record said before is never lost. */
+  history: { field: string; value: unknown; messageId: string }[];
+  /** What was missing when the last reply was composed; null before any reply. */
+  repliedMissing: MissingId[] | null;
+}
+
+const none = <T>(value: T): Sourced<T> => ({ value, messageId: null, evidence: [] });
+
+export function emptyRecord(id: string): ConversationRecord {
+  return {
+    id,
+    messageIds: [],
+    customer: null,
+    subject: '',
+    language: 'en',
+    requestTypes: [],
+    scenarios: [],
+    serviceIds: [],
+    ips: [],
+    hostnames: [],
+    access: [],
+    power: none({ authorization: 'unspecified', windows: [], limited: false }),
+    backup: none('unspecified'),
+    noBackupStated: false,
+    dataLossAck: none('absent'),
+    hardwareAck: none('absent'),
+    os: none(null),
+    components: [],
+    downtime: none('unspecified'),
+    hardwareWindows: none([]),
+    hotSwapQuestion: none(false),
+    history: [],
+    repliedMissing: null,
+  };
+}

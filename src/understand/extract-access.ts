@@ -1,0 +1,72 @@
+import type { SecretRef } from '../reader/inbound-message.js';
+import { ACCESS_METHODS, type AccessMethod } from '../record/schema.js';
+import { anyMatch, type CompiledRule, withTag } from '../rule-engine/compiled-rule.js';
+import type { RuleBook } from '../rule-engine/load-rules.js';
+import { isNegatedAt, type PolarityRules } from './clauses.js';
+import { type Extracted, evidenceOf } from './evidence.js';
+import { firstHit } from './rule-match.js';
+import type { Sentence } from './sentences.js';
+
+export interface AccessRules {
+  osCredentials: CompiledRule[];
+  ipmi: CompiledRule[];
+  other: CompiledRule[];
+  notGiven: CompiledRule[];
+}
+
+export function accessRules(book: RuleBook): AccessRules {
+  const all = book.patterns('understand/access');
+  return {
+    osCredentials: withTag(all, 'os-credentials'),
+    ipmi: withTag(all, 'ipmi'),
+    other: withTag(all, 'other'),
+    notGiven: withTag(all, 'not-given'),
+  };
+}
+
+/**
+ * Access methods the customer hands over (section 2). A password the reader set apart is an OS login, or a
+ * console login when it sat in an IPMI/KVM context; wording rules find the rest. Asking for a console for
+ * oneself, or pointing at the provider's own panel console, gives nothing.
+ */
+export function extractAccess(
+  sentences: readonly Sentence[],
+  secrets: readonly SecretRef[],
+  rules: AccessRules,
+  polarity: PolarityRules,
+): Extracted<AccessMethod>[] {
+  const found = new Map<AccessMethod, Extracted<AccessMethod>>();
+  const add = (method: AccessMethod, sentence: Sentence, ruleId: string, confidence: number) => {
+    if (!found.has(method))
+      found.set(method, { value: method, evidence: evidenceOf(sentence), confidence, ruleId });
+  };
+  const newSecrets = secrets.filter((s) => s.foundIn === 'new_text');
+  for (const sentence of sentences) {
+    let placeholders = 0;
+    for (const secret of newSecrets) {
+      if (!sentence.text.includes(secret.placeholder)) continue;
+      placeholders++;
+      add(
+        secret.kind === 'ipmi_password' ? 'ipmi_kvm' : 'os_credentials',
+        sentence,
+        `secret.${secret.kind}`,
+        0.95,
+      );
+    }
+    if (anyMatch(rules.notGiven, sentence.text)) continue;
+    // Where the reader set a password apart, it already knew whose it is (OS or console).
+    const wording =
+      placeholders > 0
+        ? ([['other', rules.other]] as const)
+        : ([
+            ['os_credentials', rules.osCredentials],
+            ['ipmi_kvm', rules.ipmi],
+            ['other', rules.other],
+          ] as const);
+    for (const [method, list] of wording) {
+      const hit = firstHit(sentence, list);
+      if (hit && !isNegatedAt(sentence, hit.at, polarity)) add(method, sentence, hit.rule.id, 0.8);
+    }
+  }
+  return ACCESS_METHODS.flatMap((m) => found.get(m) ?? []);
+}

@@ -1,0 +1,80 @@
+import type { Backup } from '../record/schema.js';
+import { anyMatch, type CompiledRule, withTag } from '../rule-engine/compiled-rule.js';
+import type { RuleBook } from '../rule-engine/load-rules.js';
+import { isGenuineQuestion, isNegatedAt, type PolarityRules } from './clauses.js';
+import { type Evidence, evidenceOf } from './evidence.js';
+import { firstHit } from './rule-match.js';
+import type { Sentence } from './sentences.js';
+
+export interface BackupRules {
+  backup: CompiledRule[];
+  stale: CompiledRule[];
+  acceptLoss: CompiledRule[];
+}
+
+export function backupRules(book: RuleBook): BackupRules {
+  const all = book.patterns('understand/backup');
+  return {
+    backup: withTag(all, 'backup'),
+    stale: withTag(all, 'stale'),
+    acceptLoss: withTag(all, 'accept-loss'),
+  };
+}
+
+export interface BackupFinding {
+  value: Backup;
+  /** The customer said there is no (recent) backup, whether or not they accepted the risk. */
+  noBackupStated: boolean;
+  /** The customer accepted that data may be lost (a paraphrase counts). */
+  lossAccepted: boolean;
+  evidence: Evidence[];
+}
+
+export interface BackupOptions {
+  /** Where a canonical backup statement was copied verbatim. */
+  confirmedStatement: Evidence | null;
+  noBackupStatement: Evidence | null;
+}
+
+/**
+ * Backup as the customer states it (sections 2 and 5): any positive claim that a backup exists is
+ * `confirmed`; "no (recent) backup" with acceptance of possible loss is `no_backup_acknowledged`; "no backup"
+ * alone stays `unspecified`. Negated and questioning clauses are read for what they are.
+ */
+export function extractBackup(
+  sentences: readonly Sentence[],
+  rules: BackupRules,
+  polarity: PolarityRules,
+  options: BackupOptions,
+): BackupFinding {
+  let exists = options.confirmedStatement !== null;
+  let none = options.noBackupStatement !== null;
+  let accepted = options.noBackupStatement !== null;
+  const evidence: Evidence[] = [options.confirmedStatement, options.noBackupStatement].filter(
+    (e): e is Evidence => e !== null,
+  );
+  for (const sentence of sentences) {
+    const backup = firstHit(sentence, rules.backup);
+    const accept = firstHit(sentence, rules.acceptLoss);
+    if (!backup && !accept) continue;
+    if (isGenuineQuestion(sentence, polarity)) continue;
+    if (backup) {
+      if (isNegatedAt(sentence, backup.at, polarity) || anyMatch(rules.stale, sentence.text)) none = true;
+      else exists = true;
+      evidence.push(evidenceOf(sentence));
+    }
+    if (accept && !isNegatedAt(sentence, accept.at, polarity)) {
+      accepted = true;
+      if (!backup) evidence.push(evidenceOf(sentence));
+    }
+  }
+  // "No recent backup, the last one is from September": the customer explains a lack, not a backup.
+  const value: Backup = none
+    ? accepted
+      ? 'no_backup_acknowledged'
+      : 'unspecified'
+    : exists
+      ? 'confirmed'
+      : 'unspecified';
+  return { value, noBackupStated: none, lossAccepted: accepted, evidence };
+}

@@ -1,0 +1,199 @@
+import type { PowerAuthorization, Window } from '../record/schema.js';
+import { anyMatch, type CompiledRule, withTag } from '../rule-engine/compiled-rule.js';
+import type { RuleBook } from '../rule-engine/load-rules.js';
+import { isGenuineQuestion, isNegatedAt, type PolarityRules } from './clauses.js';
+import { type Evidence, evidenceOf } from './evidence.js';
+import { firstHit } from './rule-match.js';
+import type { Sentence } from './sentences.js';
+
+export interface PowerRules {
+  action: CompiledRule[];
+  grant: CompiledRule[];
+  anyTime: CompiledRule[];
+  limit: CompiledRule[];
+  only: CompiledRule[];
+  outside: CompiledRule[];
+  past: CompiledRule[];
+  downtimeOk: CompiledRule[];
+  windowCue: CompiledRule[];
+}
+
+export function powerRules(book: RuleBook): PowerRules {
+  const all = book.patterns('understand/power');
+  return {
+    action: withTag(all, 'action'),
+    grant: withTag(all, 'grant'),
+    anyTime: withTag(all, 'any-time'),
+    limit: withTag(all, 'limit'),
+    only: withTag(all, 'only'),
+    outside: withTag(all, 'outside'),
+    past: withTag(all, 'past'),
+    downtimeOk: withTag(all, 'downtime-ok'),
+    windowCue: withTag(all, 'window-cue'),
+  };
+}
+
+/** What the time reader found in a sentence (`src/understand/time`), as much as this stage needs. */
+export interface TimeSpan {
+  kind: 'window' | 'point';
+  start: string | null;
+  end: string | null;
+  text: string;
+  usable: boolean;
+  problem: string | null;
+}
+
+export interface PowerFinding {
+  authorization: PowerAuthorization;
+  /** Usable windows, in the order given. */
+  windows: Window[];
+  /** Time words that could not make a usable window (past, open, a point), kept as evidence. */
+  unusable: { text: string; problem: string | null }[];
+  /** A limit given without hours (« heures non ouvrées »): power_window stays missing. */
+  limited: boolean;
+  /** Authorization both given without limit and refused in this message. */
+  contradiction: boolean;
+  /** Downtime accepted in so many words (for hardware requests). */
+  downtimeAccepted: boolean;
+  evidence: Evidence[];
+}
+
+export interface PowerOptions {
+  /** Time expressions of a sentence. */
+  timesIn: (sentence: Sentence) => readonly TimeSpan[];
+  /** Where the canonical authorization statement was copied, if it was. */
+  statement: Evidence | null;
+}
+
+interface Reading {
+  grant: boolean;
+  anyTime: boolean;
+  deny: boolean;
+  windows: TimeSpan[];
+  limited: boolean;
+  evidence: Evidence[];
+  looseWindows: TimeSpan[];
+  downtimeAccepted: boolean;
+}
+
+function readSentence(
+  sentence: Sentence,
+  rules: PowerRules,
+  polarity: PolarityRules,
+  options: PowerOptions,
+  into: Reading,
+): void {
+  const text = sentence.text;
+  const downtime = firstHit(sentence, rules.downtimeOk);
+  if (downtime && !isNegatedAt(sentence, downtime.at, polarity)) {
+    into.downtimeAccepted = true;
+    into.evidence.push(evidenceOf(sentence));
+  }
+  const action = firstHit(sentence, rules.action);
+  const times = options
+    .timesIn(sentence)
+    .filter((t) => t.kind === 'window' || t.start !== null || t.end !== null);
+  if (!action) {
+    // "Créneau : samedi entre 2h et 4h" under a permission given elsewhere.
+    if (times.length > 0 && anyMatch(rules.windowCue, text)) into.looseWindows.push(...times);
+    else if (anyMatch(rules.limit, text) && anyMatch(rules.only, text)) {
+      into.limited = true;
+      into.evidence.push(evidenceOf(sentence));
+    }
+    return;
+  }
+  const granted = anyMatch(rules.grant, text);
+  // "after the reboot it failed", « le serveur a redémarré tout seul »: a story, not a permission.
+  if (anyMatch(rules.past, text) && !granted) return;
+  const negated = isNegatedAt(sentence, action.at, polarity);
+  const outside = anyMatch(rules.outside, text);
+  if (negated) {
+    into.evidence.push(evidenceOf(sentence));
+    // « en dehors de ce créneau, ne pas éteindre »: part of a window, not a refusal.
+    if (outside || times.length > 0) {
+      into.windows.push(...times);
+      into.limited ||= times.length === 0 || anyMatch(rules.limit, text);
+    } else into.deny = true;
+    return;
+  }
+  if (times.length > 0) {
+    into.windows.push(...times);
+    into.evidence.push(evidenceOf(sentence));
+    return;
+  }
+  if (anyMatch(rules.limit, text)) {
+    into.limited = true;
+    into.evidence.push(evidenceOf(sentence));
+    return;
+  }
+  if (granted || anyMatch(rules.anyTime, text)) {
+    into.grant = true;
+    into.anyTime ||= anyMatch(rules.anyTime, text);
+    into.evidence.push(evidenceOf(sentence));
+  }
+}
+
+/**
+ * Power authorization for one message (sections 2, 3, 6): granted (any time), window (only inside given
+ * windows, or limited without hours), denied, or unspecified; a refusal outside a stated interval is part
+ * of the window; an unlimited permission and a refusal in one message is a contradiction.
+ */
+export function extractPower(
+  sentences: readonly Sentence[],
+  rules: PowerRules,
+  polarity: PolarityRules,
+  options: PowerOptions,
+): PowerFinding {
+  const r: Reading = {
+    grant: false,
+    anyTime: false,
+    deny: false,
+    windows: [],
+    limited: false,
+    evidence: [],
+    looseWindows: [],
+    downtimeAccepted: false,
+  };
+  if (options.statement) {
+    r.grant = true;
+    r.evidence.push(options.statement);
+  }
+  for (const sentence of sentences) {
+    if (isGenuineQuestion(sentence, polarity)) continue;
+    readSentence(sentence, rules, polarity, options, r);
+  }
+  // A slot given on its own line counts once a permission or a limit is given somewhere in the message.
+  if ((r.grant || r.limited || r.windows.length > 0) && r.looseWindows.length > 0)
+    r.windows.push(...r.looseWindows);
+  const usable = r.windows.filter((w) => w.usable && w.start && w.end);
+  const windows = dedupe(usable.map((w) => ({ start: w.start!, end: w.end! })));
+  const unusable = r.windows
+    .filter((w) => !(w.usable && w.start && w.end))
+    .map((w) => ({ text: w.text, problem: w.problem }));
+  const windowed = r.windows.length > 0 || r.limited;
+  let authorization: PowerAuthorization = 'unspecified';
+  if (windowed) authorization = 'window';
+  else if (r.grant) authorization = 'granted';
+  else if (r.deny) authorization = 'denied';
+  const contradiction = r.deny && r.grant && !windowed;
+  if (contradiction) authorization = 'denied';
+  return {
+    authorization,
+    windows: authorization === 'window' ? windows : [],
+    unusable,
+    limited: r.limited,
+    contradiction,
+    downtimeAccepted: r.downtimeAccepted,
+    evidence: r.evidence,
+  };
+}
+
+function dedupe(windows: Window[]): Window[] {
+  const seen = new Set<string>();
+  return windows.filter((w) => {
+    const key = `${w.start}/${w.end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
