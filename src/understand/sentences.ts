@@ -6,7 +6,8 @@ export interface Sentence {
 }
 
 // Abbreviations whose dot does not end a sentence.
-const ABBREVIATION = /(?:^|[\s(])(?:M|Mr|Mrs|Ms|Dr|St|Mme|Mlle|MM|cf|p\. ?ex|e\.g|i\.e|etc|env|approx|vs|n°|no|réf|ref|tél|tel|ex)\.$/i;
+const ABBREVIATION =
+  /(?:^|[\s(])(?:M|Mr|Mrs|Ms|Dr|St|Mme|Mlle|MM|cf|p\. ?ex|e\.g|i\.e|etc|env|approx|vs|n°|no|réf|ref|tél|tel|ex)\.$/i;
 // A line shorter than this was not wrapped by the mail client: its line break ends it.
 const WRAP_WIDTH = 55;
 
@@ -37,7 +38,8 @@ export function splitSentences(text: string): Sentence[] {
     const inner = /[.!?…]+["'»”)]*(?=\s)/g;
     for (let m = inner.exec(line); m !== null; m = inner.exec(line)) {
       const end = lineStart + m.index + m[0].length;
-      if (m[0].startsWith('.') && m[0].length === 1 && ABBREVIATION.test(line.slice(0, m.index + 1))) continue;
+      if (m[0].startsWith('.') && m[0].length === 1 && ABBREVIATION.test(line.slice(0, m.index + 1)))
+        continue;
       pushTrimmed(out, text, from, end);
       from = end;
     }
