@@ -1,0 +1,214 @@
+import type { InboundMessage } from '../reader/inbound-message.js';
+import type { Component, Os, RequestType, Scenario, Window } from '../record/schema.js';
+import type { RuleBook } from '../rule-engine/load-rules.js';
+import {
+  type AckRules,
+  acknowledgementLevels,
+  ackRules,
+  type CompiledStatements,
+  compileStatements,
+  matchStatements,
+} from '../understand/acknowledgements.js';
+import { type PolarityRules, polarityRules } from '../understand/clauses.js';
+import type { Extracted } from '../understand/evidence.js';
+import { type AccessRules, accessRules, extractAccess } from '../understand/extract-access.js';
+import { type BackupRules, backupRules, extractBackup } from '../understand/extract-backup.js';
+import { extractHardware, type HardwareRules, hardwareRules } from '../understand/extract-hardware.js';
+import { extractIntent, type IntentRules, intentRules } from '../understand/extract-intent.js';
+import { extractOs, type OsRules, osRules } from '../understand/extract-os.js';
+import { extractPower, type PowerRules, powerRules, type TimeSpan } from '../understand/extract-power.js';
+import { extractServer, type ServerRules, serverRules } from '../understand/extract-server.js';
+import type { MessageFacts } from '../understand/message-facts.js';
+import { type Sentence, splitSentences } from '../understand/sentences.js';
+import { findTimes, type TimeRules, timeRules } from '../understand/time/index.js';
+
+export interface UnderstandOptions {
+  provider: string;
+  /** IANA zone for times given without one. */
+  zone: string;
+  /** Our own domains: hosts and links on them are not a customer's server. */
+  providerDomains: readonly string[];
+}
+
+interface Rules {
+  polarity: PolarityRules;
+  intent: IntentRules;
+  power: PowerRules;
+  backup: BackupRules;
+  access: AccessRules;
+  server: ServerRules;
+  os: OsRules;
+  hardware: HardwareRules;
+  time: TimeRules;
+  statements: CompiledStatements;
+  ack: AckRules;
+}
+
+export type Understander = (message: InboundMessage) => MessageFacts;
+
+const SCENARIO_ORDER: readonly Scenario[] = [
+  'unresponsive',
+  'network_firewall',
+  'post_update',
+  'diagnostics',
+  'hardware_upgrade',
+  'hardware_replacement',
+];
+const TYPE_ORDER: readonly RequestType[] = ['intervention', 'os_reinstall', 'hardware'];
+
+function sortBy<T extends { value: string }>(list: T[], order: readonly string[]): T[] {
+  return [...list].sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value));
+}
+
+/** The facts a message states, read from the customer's new text only (quotes and signatures are context). */
+export function createUnderstander(book: RuleBook, options: UnderstandOptions): Understander {
+  const rules: Rules = {
+    polarity: polarityRules(book),
+    intent: intentRules(book),
+    power: powerRules(book),
+    backup: backupRules(book),
+    access: accessRules(book),
+    server: serverRules(book),
+    os: osRules(book),
+    hardware: hardwareRules(book),
+    time: timeRules(book),
+    statements: compileStatements(book, options.provider),
+    ack: ackRules(book),
+  };
+
+  return (message) => {
+    const base = baseFacts(message);
+    if (message.automatic.isAutomatic) return base;
+    const text = message.newText;
+    const sentences = splitSentences(text);
+    const reference = message.date ? new Date(message.date) : new Date(0);
+    const timeCache = new Map<Sentence, TimeSpan[]>();
+    const timesIn = (sentence: Sentence): TimeSpan[] => {
+      let found = timeCache.get(sentence);
+      if (!found) {
+        found = findTimes(sentence.text, { reference, zone: options.zone }, rules.time);
+        timeCache.set(sentence, found);
+      }
+      return found;
+    };
+
+    const statements = matchStatements(text, sentences, rules.statements, rules.ack);
+    const ack = acknowledgementLevels(statements);
+    const intent = extractIntent(sentences, rules.intent, rules.polarity);
+    const hardware = extractHardware(sentences, rules.hardware);
+    const power = extractPower(sentences, rules.power, rules.polarity, {
+      timesIn,
+      statement:
+        statements.power_authorization.level === 'verbatim' ? statements.power_authorization.evidence : null,
+    });
+    const backup = extractBackup(sentences, rules.backup, rules.polarity, {
+      confirmedStatement:
+        statements.backup_confirmed.level === 'verbatim' ? statements.backup_confirmed.evidence : null,
+      noBackupStatement: statements.backup_none.level === 'verbatim' ? statements.backup_none.evidence : null,
+    });
+    const os = extractOs(sentences, rules.os);
+
+    const components: Extracted<Component>[] = hardware.components
+      .filter((c) => !c.value.question)
+      .map(({ value: { kind, action, quantity, size, serials, slot }, evidence, confidence, ruleId }) => ({
+        value: { kind, action, quantity, size, serials, slot },
+        evidence,
+        confidence,
+        ruleId,
+      }));
+    const types = [...intent.requestTypes];
+    const scenarios = [...intent.scenarios];
+    for (const c of components) {
+      if (!types.some((t) => t.value === 'hardware')) types.push({ ...c, value: 'hardware' });
+      const scenario: Scenario = c.value.action === 'replace' ? 'hardware_replacement' : 'hardware_upgrade';
+      if (!scenarios.some((s) => s.value === scenario)) scenarios.push({ ...c, value: scenario });
+    }
+    const hardwareRequest = types.some((t) => t.value === 'hardware');
+    const windows: Window[] = power.windows;
+    let downtime: MessageFacts['downtime'] = null;
+    if (hardwareRequest || components.length > 0) {
+      if (power.authorization === 'granted' || power.downtimeAccepted)
+        downtime = { value: 'acceptable', evidence: power.evidence };
+      else if (power.authorization === 'window') downtime = { value: 'window', evidence: power.evidence };
+    }
+
+    const osValue: Os | null = os?.distribution
+      ? {
+          distribution: os.distribution.value,
+          version: os.version?.value ?? null,
+          edition: os.edition?.value ?? null,
+          partitioning: os.partitioning?.value ?? null,
+          raid: os.raid?.value ?? null,
+        }
+      : null;
+
+    return {
+      ...base,
+      requestTypes: sortBy(types, TYPE_ORDER),
+      scenarios: sortBy(scenarios, SCENARIO_ORDER),
+      server: extractServer(sentences, rules.server, { providerDomains: options.providerDomains }),
+      access: extractAccess(sentences, message.secrets, rules.access, rules.polarity),
+      power:
+        power.contradiction || power.authorization === 'unspecified'
+          ? null
+          : {
+              value: { authorization: power.authorization, windows, limited: power.limited },
+              evidence: power.evidence,
+            },
+      backup: backup.value === 'unspecified' ? null : { value: backup.value, evidence: backup.evidence },
+      noBackupStated: backup.noBackupStated && !backup.lossAccepted,
+      acknowledgements: {
+        dataLoss:
+          ack.dataLoss === 'absent'
+            ? null
+            : {
+                value: ack.dataLoss,
+                evidence: statements.data_loss_ack.evidence ? [statements.data_loss_ack.evidence] : [],
+              },
+        hardware:
+          ack.hardware === 'absent'
+            ? null
+            : {
+                value: ack.hardware,
+                evidence: statements.hardware_ack.evidence ? [statements.hardware_ack.evidence] : [],
+              },
+      },
+      os: osValue ? { value: osValue, evidence: [os!.distribution!.evidence] } : null,
+      components,
+      downtime,
+      hardwareWindows: hardwareRequest ? windows : [],
+      hotSwapQuestion: hardware.hotSwap ? { value: true, evidence: [hardware.hotSwap.evidence] } : null,
+      contradictions: power.contradiction ? ['power_authorization'] : [],
+    };
+  };
+}
+
+function baseFacts(message: InboundMessage): MessageFacts {
+  return {
+    messageId: message.messageId ?? `<missing-${message.size}-${message.subject.length}@intake.invalid>`,
+    date: message.date,
+    from: message.from,
+    subject: message.subject,
+    inReplyTo: message.inReplyTo,
+    references: message.references,
+    language: message.language,
+    automatic: message.automatic,
+    authenticationResults: message.authenticationResults,
+    secrets: message.secrets,
+    requestTypes: [],
+    scenarios: [],
+    server: { serviceIds: [], ips: [], hostnames: [] },
+    access: [],
+    power: null,
+    backup: null,
+    noBackupStated: false,
+    acknowledgements: { dataLoss: null, hardware: null },
+    os: null,
+    components: [],
+    downtime: null,
+    hardwareWindows: [],
+    hotSwapQuestion: null,
+    contradictions: [],
+    warnings: message.warnings.map((w) => w.code),
+  };
+}
