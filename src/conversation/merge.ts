@@ -1,4 +1,4 @@
-import type { AckLevel } from '../record/schema.js';
+import type { AckLevel, Component } from '../record/schema.js';
 import type { Extracted } from '../understand/evidence.js';
 import type { MessageFacts, Stated } from '../understand/message-facts.js';
 import type { ConversationRecord, Sourced } from './record.js';
@@ -22,6 +22,40 @@ function union<T>(
     if (seen.has(key(f.value))) continue;
     seen.add(key(f.value));
     out.push({ value: f.value, messageId, evidence: [f.evidence] });
+  }
+  return out;
+}
+
+/**
+ * A component named again completes the one already recorded ("the serial is WCC7…" after "replace the
+ * failed disk"); a different kind or action is another component.
+ */
+function mergeComponents(
+  current: Sourced<Component>[],
+  found: Extracted<Component>[],
+  messageId: string,
+): Sourced<Component>[] {
+  const out = current.map((c) => ({ ...c, value: { ...c.value, serials: [...c.value.serials] } }));
+  for (const f of found) {
+    const same = out.find(
+      (c) =>
+        c.value.kind === f.value.kind &&
+        (c.value.action === f.value.action || c.value.action === null || f.value.action === null),
+    );
+    if (!same) {
+      out.push({ value: f.value, messageId, evidence: [f.evidence] });
+      continue;
+    }
+    const v = same.value;
+    same.value = {
+      kind: v.kind,
+      action: v.action ?? f.value.action,
+      quantity: v.quantity ?? f.value.quantity,
+      size: v.size ?? f.value.size,
+      serials: [...new Set([...v.serials, ...f.value.serials])],
+      slot: v.slot ?? f.value.slot,
+    };
+    same.evidence = [...same.evidence, f.evidence];
   }
   return out;
 }
@@ -52,7 +86,7 @@ export function mergeFacts(record: ConversationRecord, facts: MessageFacts): Con
   next.ips = union(record.ips, facts.server.ips, id);
   next.hostnames = union(record.hostnames, facts.server.hostnames, id);
   next.access = union(record.access, facts.access, id);
-  next.components = union(record.components, facts.components, id, (c) => JSON.stringify(c));
+  next.components = mergeComponents(record.components, facts.components, id);
   for (const [field, before, after] of [
     ['requestTypes', record.requestTypes, next.requestTypes],
     ['scenarios', record.scenarios, next.scenarios],
@@ -101,6 +135,15 @@ export function mergeFacts(record: ConversationRecord, facts: MessageFacts): Con
   if (facts.os) {
     next.os = { value: facts.os.value, messageId: id, evidence: facts.os.evidence };
     changed('os', facts.os.value);
+  }
+  if (facts.installOptions) {
+    const before = next.installOptions.value;
+    const value = {
+      partitioning: facts.installOptions.value.partitioning ?? before.partitioning,
+      raid: facts.installOptions.value.raid ?? before.raid,
+    };
+    next.installOptions = { value, messageId: id, evidence: facts.installOptions.evidence };
+    changed('installOptions', value);
   }
   if (facts.downtime && facts.downtime.value !== 'unspecified') {
     next.downtime = sourced(facts.downtime, id);

@@ -46,6 +46,8 @@ export interface ConversationRecord {
   dataLossAck: Sourced<AckLevel>;
   hardwareAck: Sourced<AckLevel>;
   os: Sourced<Os | null>;
+  /** Partitioning/RAID given apart from the system; they complete `os` when it is printed. */
+  installOptions: Sourced<{ partitioning: string | null; raid: string | null }>;
   components: Sourced<Component>[];
   downtime: Sourced<Downtime>;
   hardwareWindows: Sourced<Window[]>;
@@ -77,6 +79,7 @@ export function emptyRecord(id: string): ConversationRecord {
     dataLossAck: none('absent'),
     hardwareAck: none('absent'),
     os: none(null),
+    installOptions: none({ partitioning: null, raid: null }),
     components: [],
     downtime: none('unspecified'),
     hardwareWindows: none([]),

@@ -94,14 +94,21 @@ export function parseLine(
     acknowledgements: automatic
       ? { dataLoss: 'absent', hardware: 'absent' }
       : { dataLoss: record.dataLossAck.value, hardware: record.hardwareAck.value },
-    os: automatic || !types.has('os_reinstall') ? null : record.os.value,
+    os:
+      automatic || !types.has('os_reinstall') || !record.os.value
+        ? null
+        : {
+            ...record.os.value,
+            partitioning: record.os.value.partitioning ?? record.installOptions.value.partitioning,
+            raid: record.os.value.raid ?? record.installOptions.value.raid,
+          },
     hardware: automatic
       ? { components: [], downtime: 'unspecified', windows: [], hotSwapQuestion: false }
       : {
           components: record.components.map((c) => c.value),
           downtime: record.downtime.value,
           windows: windowsOf(record.hardwareWindows.value),
-          hotSwapQuestion: record.hotSwapQuestion.value,
+          hotSwapQuestion: types.has('hardware') && record.hotSwapQuestion.value,
         },
     missing: decision.missing,
     status: decision.status,

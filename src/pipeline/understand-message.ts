@@ -94,14 +94,19 @@ export function createUnderstander(book: RuleBook, options: UnderstandOptions): 
 
     const statements = matchStatements(text, sentences, rules.statements, rules.ack);
     const ack = acknowledgementLevels(statements);
-    const intent = extractIntent(sentences, rules.intent, rules.polarity);
+    // A copied statement is read as a statement, not for the words inside it ("troubleshooting").
+    const copied = Object.values(statements)
+      .filter((m) => m.level === 'verbatim' && m.evidence)
+      .map((m) => m.evidence!);
+    const ownWords = sentences.filter((s) => !copied.some((e) => s.start < e.end && e.start < s.end));
+    const intent = extractIntent(ownWords, rules.intent, rules.polarity);
     const hardware = extractHardware(sentences, rules.hardware);
-    const power = extractPower(sentences, rules.power, rules.polarity, {
+    const power = extractPower(ownWords, rules.power, rules.polarity, {
       timesIn,
       statement:
         statements.power_authorization.level === 'verbatim' ? statements.power_authorization.evidence : null,
     });
-    const backup = extractBackup(sentences, rules.backup, rules.polarity, {
+    const backup = extractBackup(ownWords, rules.backup, rules.polarity, {
       confirmedStatement:
         statements.backup_confirmed.level === 'verbatim' ? statements.backup_confirmed.evidence : null,
       noBackupStatement: statements.backup_none.level === 'verbatim' ? statements.backup_none.evidence : null,
@@ -116,12 +121,36 @@ export function createUnderstander(book: RuleBook, options: UnderstandOptions): 
         confidence,
         ruleId,
       }));
-    const types = [...intent.requestTypes];
-    const scenarios = [...intent.scenarios];
+    // "The RAID controller keeps resetting and the array drops offline": the symptom of the part to
+    // replace, not a request for troubleshooting.
+    const partSentences = new Set(hardware.components.map((c) => c.evidence.start));
+    const symptom = (e: Extracted<unknown>) => components.length > 0 && partSentences.has(e.evidence.start);
+    const scenarios = intent.scenarios.filter((s) => !(s.value === 'unresponsive' && symptom(s)));
+    const types = intent.requestTypes.filter(
+      (t) =>
+        t.value !== 'intervention' ||
+        scenarios.some((s) =>
+          ['unresponsive', 'network_firewall', 'post_update', 'diagnostics'].includes(s.value),
+        ),
+    );
     for (const c of components) {
       if (!types.some((t) => t.value === 'hardware')) types.push({ ...c, value: 'hardware' });
       const scenario: Scenario = c.value.action === 'replace' ? 'hardware_replacement' : 'hardware_upgrade';
       if (!scenarios.some((s) => s.value === scenario)) scenarios.push({ ...c, value: scenario });
+    }
+    // Copying the reinstall acknowledgement is asking for a reinstall, even in a message that says no more.
+    const dataLossCopy = statements.data_loss_ack;
+    if (
+      dataLossCopy.level === 'verbatim' &&
+      dataLossCopy.evidence &&
+      !types.some((t) => t.value === 'os_reinstall')
+    ) {
+      types.push({
+        value: 'os_reinstall',
+        evidence: dataLossCopy.evidence,
+        confidence: 0.7,
+        ruleId: dataLossCopy.ruleId ?? 'statement.data_loss_ack',
+      });
     }
     const hardwareRequest = types.some((t) => t.value === 'hardware');
     const windows: Window[] = power.windows;
@@ -147,7 +176,7 @@ export function createUnderstander(book: RuleBook, options: UnderstandOptions): 
       requestTypes: sortBy(types, TYPE_ORDER),
       scenarios: sortBy(scenarios, SCENARIO_ORDER),
       server: extractServer(sentences, rules.server, { providerDomains: options.providerDomains }),
-      access: extractAccess(sentences, message.secrets, rules.access, rules.polarity),
+      access: extractAccess(ownWords, message.secrets, rules.access, rules.polarity),
       power:
         power.contradiction || power.authorization === 'unspecified'
           ? null
@@ -174,6 +203,13 @@ export function createUnderstander(book: RuleBook, options: UnderstandOptions): 
               },
       },
       os: osValue ? { value: osValue, evidence: [os!.distribution!.evidence] } : null,
+      installOptions:
+        !osValue && (os?.partitioning || os?.raid)
+          ? {
+              value: { partitioning: os.partitioning?.value ?? null, raid: os.raid?.value ?? null },
+              evidence: [os.partitioning?.evidence ?? os.raid!.evidence],
+            }
+          : null,
       components,
       downtime,
       hardwareWindows: hardwareRequest ? windows : [],
@@ -204,6 +240,7 @@ function baseFacts(message: InboundMessage): MessageFacts {
     noBackupStated: false,
     acknowledgements: { dataLoss: null, hardware: null },
     os: null,
+    installOptions: null,
     components: [],
     downtime: null,
     hardwareWindows: [],

@@ -76,16 +76,21 @@ export function isNegatedAt(sentence: Sentence, at: number, rules: PolarityRules
   // Blank the whole clause: « ne … que » (only) reaches past the keyword it frames.
   let blanked = clause.text;
   for (const neutral of rules.neutral) blanked = blanked.replace(neutral, (s) => ' '.repeat(s.length));
-  const before = blanked.slice(0, Math.max(0, at - clause.start));
+  let before = blanked.slice(0, Math.max(0, at - clause.start));
+  // Nor does it reach past a comma: "nothing on ssh, the site is down too"; « si ce n'est pas possible,
+  // réinstallez-le ».
+  before = before.slice(before.lastIndexOf(',') + 1);
   // A cue negates what follows it closely: « nous ne pouvons plus nous connecter et le serveur est planté »
   // does not negate « planté ». Eight words reach "we do not want the server to be rebooted".
   const words = before.split(/\s+/);
   if (anyMatch(rules.cues, words.slice(-NEGATION_REACH - 1).join(' '))) return true;
-  // The label's answer may sit past a colon, which ends the clause: "Backup: none".
-  const after = sentence.text.slice(at - sentence.start, at - sentence.start + 80);
-  return /^[\p{L}’'-]+(?:\s+[\p{L}’'-]+){0,2}\s*[:=]\s*(?:none|no|non|aucune?|rien|nothing|pas\s+de|néant)(?=$|[^\p{L}])/iu.test(
-    after,
-  );
+  // A label answered after its colon: "Backup: none", « Pour la sauvegarde : nous n'en avons pas ».
+  const after = sentence.text.slice(at - sentence.start, at - sentence.start + 160);
+  const label = /^[\p{L}’'-]+(?:\s+[\p{L}’'-]+){0,2}\s*[:=]\s*([^.;!?\n]*)/u.exec(after);
+  if (!label) return false;
+  let answer = label[1]!;
+  for (const neutral of rules.neutral) answer = answer.replace(neutral, (s) => ' '.repeat(s.length));
+  return anyMatch(rules.cues, answer);
 }
 
 /** A sentence that asks (« faut-il une sauvegarde ? ») states nothing; a polite request still asks for work. */

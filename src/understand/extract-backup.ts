@@ -8,14 +8,18 @@ import type { Sentence } from './sentences.js';
 
 export interface BackupRules {
   backup: CompiledRule[];
+  /** Global copies of `backup`, to read every mention in a sentence. */
+  backupAll: RegExp[];
   stale: CompiledRule[];
   acceptLoss: CompiledRule[];
 }
 
 export function backupRules(book: RuleBook): BackupRules {
   const all = book.patterns('understand/backup');
+  const backup = withTag(all, 'backup');
   return {
-    backup: withTag(all, 'backup'),
+    backup,
+    backupAll: backup.map((r) => new RegExp(r.regex.source, `${r.regex.flags}g`)),
     stale: withTag(all, 'stale'),
     acceptLoss: withTag(all, 'accept-loss'),
   };
@@ -36,6 +40,19 @@ export interface BackupOptions {
   noBackupStatement: Evidence | null;
 }
 
+/** New-text offsets of every match of the rules in the sentence. */
+function allHits(sentence: Sentence, regexes: readonly RegExp[]): number[] {
+  const out: number[] = [];
+  for (const regex of regexes) {
+    regex.lastIndex = 0;
+    for (let m = regex.exec(sentence.text); m !== null; m = regex.exec(sentence.text)) {
+      out.push(sentence.start + m.index);
+      if (m[0] === '') regex.lastIndex++;
+    }
+  }
+  return out;
+}
+
 /**
  * Backup as the customer states it (sections 2 and 5): any positive claim that a backup exists is
  * `confirmed`; "no (recent) backup" with acceptance of possible loss is `no_backup_acknowledged`; "no backup"
@@ -54,18 +71,20 @@ export function extractBackup(
     (e): e is Evidence => e !== null,
   );
   for (const sentence of sentences) {
-    const backup = firstHit(sentence, rules.backup);
+    const backups = sentence.text.length > 1_500 ? [] : allHits(sentence, rules.backupAll);
     const accept = firstHit(sentence, rules.acceptLoss);
-    if (!backup && !accept) continue;
+    if (backups.length === 0 && !accept) continue;
     if (isGenuineQuestion(sentence, polarity)) continue;
-    if (backup) {
-      if (isNegatedAt(sentence, backup.at, polarity) || anyMatch(rules.stale, sentence.text)) none = true;
+    if (backups.length > 0) {
+      // "Regarding backups: there is no recent backup": every mention is read, a negated one wins.
+      if (backups.some((at) => isNegatedAt(sentence, at, polarity)) || anyMatch(rules.stale, sentence.text))
+        none = true;
       else exists = true;
       evidence.push(evidenceOf(sentence));
     }
     if (accept && !isNegatedAt(sentence, accept.at, polarity)) {
       accepted = true;
-      if (!backup) evidence.push(evidenceOf(sentence));
+      if (backups.length === 0) evidence.push(evidenceOf(sentence));
     }
   }
   // "No recent backup, the last one is from September": the customer explains a lack, not a backup.

@@ -44,6 +44,8 @@ export interface MessageFacts {
   noBackupStated: boolean;
   acknowledgements: { dataLoss: Stated<AckLevel> | null; hardware: Stated<AckLevel> | null };
   os: Stated<Os> | null;
+  /** Partitioning or RAID given without naming the system (an answer to our question). */
+  installOptions: Stated<{ partitioning: string | null; raid: string | null }> | null;
   components: Extracted<Component>[];
   downtime: Stated<Downtime> | null;
   /** Windows in which the server may be shut down for hardware work (power windows of a hardware request). */

@@ -38,6 +38,9 @@ export function splitSentences(text: string): Sentence[] {
     const inner = /[.!?…]+["'»”)]*(?=\s)/g;
     for (let m = inner.exec(line); m !== null; m = inner.exec(line)) {
       const end = lineStart + m.index + m[0].length;
+      // "(disk? RAID controller? the kernel?)": questions inside brackets do not end the sentence.
+      const upTo = line.slice(0, m.index);
+      if ((upTo.match(/\(/g)?.length ?? 0) > (upTo.match(/\)/g)?.length ?? 0)) continue;
       if (m[0].startsWith('.') && m[0].length === 1 && ABBREVIATION.test(line.slice(0, m.index + 1)))
         continue;
       pushTrimmed(out, text, from, end);

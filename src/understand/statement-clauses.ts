@@ -19,6 +19,8 @@ export interface AckRules {
   readonly risk: readonly CompiledRule[];
   readonly hardware: readonly CompiledRule[];
   readonly reinstall: readonly CompiledRule[];
+  /** Erasing a whole system: an acceptance of it is about a reinstall even where no reinstall is named. */
+  readonly erase: readonly CompiledRule[];
   /**
    * Global copies of the break patterns. Punctuation ends a clause for every check; a conjunction ends it
    * for negation only (« je n'ai pas de sauvegarde et j'accepte … » accepts; « dois-je écrire que je
@@ -54,6 +56,7 @@ export function ackRules(book: RuleBook): AckRules {
     risk: tagged('risk'),
     hardware: tagged('hardware'),
     reinstall: tagged('reinstall'),
+    erase: tagged('erase'),
     punctuationBreaks: tagged('clause-break').map(global),
     allBreaks: [...tagged('clause-break'), ...tagged('conjunction')].map(global),
     acceptAll: [...accept, ...fine].map((rule) => ({ rule, regex: global(rule) })),

@@ -152,17 +152,20 @@ export function findCueParaphrases(
     }
     const reading = readSentence(text, rules);
     if (!reading?.cue) continue;
-    let topic = topicOf(text, rules);
-    if (topic === 'unknown') {
-      messageTopic ??= topicOf(newText, rules);
-      topic = messageTopic;
-    }
+    const sentenceTopic = topicOf(text, rules);
+    if (sentenceTopic === 'unknown') messageTopic ??= topicOf(newText, rules);
+    const topic = sentenceTopic === 'unknown' ? (messageTopic as Topic) : sentenceTopic;
     const hit = { sentence, language: languageOf(reading.cue.rule), ruleId: reading.cue.rule.id };
-    const dataLoss = topic !== 'hardware' && (reading.dataLoss || (reading.risk && topic === 'reinstall'));
+    // Accepting a loss is the reinstall acknowledgement only in a reinstall; elsewhere it is the
+    // "no recent backup" acknowledgement, which the backup reader handles.
+    const dataLoss =
+      (topic === 'reinstall' && (reading.dataLoss || reading.risk)) ||
+      (topic === 'unknown' && reading.dataLoss && anyOf(rules.erase, text));
+    // The hardware acknowledgement speaks of the hardware work itself, or of downtime and data together.
     const hardware =
-      topic !== 'reinstall' &&
-      ((topic === 'hardware' && (reading.dataLoss || reading.risk || (reading.downtime && reading.strong))) ||
-        (reading.downtime && reading.dataLoss));
+      (sentenceTopic === 'hardware' &&
+        (reading.dataLoss || reading.risk || (reading.downtime && reading.strong))) ||
+      (topic !== 'reinstall' && reading.downtime && reading.dataLoss);
     if (dataLoss) found.data_loss_ack ??= hit;
     if (hardware) found.hardware_ack ??= hit;
   }

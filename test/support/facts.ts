@@ -27,6 +27,7 @@ export function facts(over: Partial<MessageFacts> = {}): MessageFacts {
     noBackupStated: false,
     acknowledgements: { dataLoss: null, hardware: null },
     os: null,
+    installOptions: null,
     components: [],
     downtime: null,
     hardwareWindows: [],

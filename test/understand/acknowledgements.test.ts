@@ -328,7 +328,7 @@ describe('paraphrases', () => {
     ['We are aware that reinstalling will erase all data on the server.', 'en'],
     ["J'ai bien compris que la réinstallation supprime toutes les données, c'est ok pour moi.", 'fr'],
     ["If the reinstall wipes everything, that's fine.", 'en'],
-    ["Je n'ai pas de sauvegarde et j'accepte la perte des données.", 'fr'],
+    ["Je n'ai pas de sauvegarde et j'accepte la perte des données lors de la réinstallation.", 'fr'],
   ] as const)('data loss: %s', (text, language) => {
     const match = read(text);
     expect(match.data_loss_ack).toMatchObject({ level: 'paraphrase', language });
@@ -346,9 +346,25 @@ describe('paraphrases', () => {
 
   it('takes the topic from the message when the sentence does not name it', () => {
     const reinstall = 'Merci de réinstaller Debian 12.\nJe comprends que les données seront perdues.';
-    const hardware = 'Please replace the failed disk in bay 2.\nI understand the data on it will be lost.';
     expect(levels(reinstall)).toMatchObject({ data_loss_ack: 'paraphrase', hardware_ack: 'absent' });
-    expect(levels(hardware)).toMatchObject({ data_loss_ack: 'absent', hardware_ack: 'paraphrase' });
+  });
+
+  it('reads accepting a loss outside a reinstall as the no-backup acknowledgement, not as another one', () => {
+    // Policy section 2: "no recent backup, and the customer accepts that data may be lost" is a backup value.
+    expect(levels("Je n'ai pas de sauvegarde et j'accepte la perte des données.")).toMatchObject({
+      data_loss_ack: 'absent',
+      hardware_ack: 'absent',
+    });
+    expect(levels('There is no recent backup and I understand that data may be lost.')).toMatchObject({
+      data_loss_ack: 'absent',
+      hardware_ack: 'absent',
+    });
+    // In a disk replacement, "the data on it will be lost" without the hardware work or downtime named.
+    const hardware = 'Please replace the failed disk in bay 2.\nI understand the data on it will be lost.';
+    expect(levels(hardware)).toMatchObject({ data_loss_ack: 'absent', hardware_ack: 'absent' });
+    expect(
+      levels('Please replace the failed disk.\nI understand the disk replacement may wipe the data on it.'),
+    ).toMatchObject({ hardware_ack: 'paraphrase' });
   });
 
   it.each([

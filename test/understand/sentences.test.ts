@@ -15,7 +15,8 @@ describe('splitSentences', () => {
   });
 
   it('ends a sentence at a short line, a list item or a "Label : value" line', () => {
-    const text = 'Serveur : SRV-1\nIP : 198.51.100.4\nOS souhaité : Debian 12\n- ajouter 32 Go\n- remplacer le disque';
+    const text =
+      'Serveur : SRV-1\nIP : 198.51.100.4\nOS souhaité : Debian 12\n- ajouter 32 Go\n- remplacer le disque';
     expect(splitSentences(text)).toHaveLength(5);
   });
 
@@ -29,13 +30,16 @@ describe('splitSentences', () => {
 
   it('gives offsets that point back into the text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', 'B', ' ', '.', '!', '\n', ':', '-', 'é', '?', '2') }), (text) => {
-        for (const s of splitSentences(text)) {
-          expect(text.slice(s.start, s.end)).toBe(s.text);
-          expect(s.text.trim()).toBe(s.text);
-          expect(s.text.length).toBeGreaterThan(0);
-        }
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom('a', 'B', ' ', '.', '!', '\n', ':', '-', 'é', '?', '2') }),
+        (text) => {
+          for (const s of splitSentences(text)) {
+            expect(text.slice(s.start, s.end)).toBe(s.text);
+            expect(s.text.trim()).toBe(s.text);
+            expect(s.text.length).toBeGreaterThan(0);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
