@@ -149,13 +149,20 @@ export function mergeFacts(record: ConversationRecord, facts: MessageFacts): Con
     next.downtime = sourced(facts.downtime, id);
     changed('downtime', facts.downtime.value);
   }
-  if (facts.hardwareWindows.length > 0) {
-    next.hardwareWindows = {
-      value: facts.hardwareWindows,
+  // A slot given on its own sets the windows of a permission already given or limited.
+  if (
+    !facts.power &&
+    facts.proposedWindows.length > 0 &&
+    (next.power.value.authorization === 'window' ||
+      next.power.value.authorization === 'granted' ||
+      next.requestTypes.some((t) => t.value === 'hardware'))
+  ) {
+    next.power = {
+      value: { authorization: 'window', windows: facts.proposedWindows, limited: false },
       messageId: id,
-      evidence: facts.power?.evidence ?? [],
+      evidence: [],
     };
-    changed('hardwareWindows', facts.hardwareWindows);
+    changed('power', next.power.value);
   }
   if (facts.hotSwapQuestion?.value) {
     next.hotSwapQuestion = sourced(facts.hotSwapQuestion, id);

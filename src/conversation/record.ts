@@ -49,8 +49,8 @@ export interface ConversationRecord {
   /** Partitioning/RAID given apart from the system; they complete `os` when it is printed. */
   installOptions: Sourced<{ partitioning: string | null; raid: string | null }>;
   components: Sourced<Component>[];
+  /** Downtime accepted in so many words; otherwise `hardwareView` derives it from the power authorization. */
   downtime: Sourced<Downtime>;
-  hardwareWindows: Sourced<Window[]>;
   hotSwapQuestion: Sourced<boolean>;
   /** Every change, in order: what the record said before is never lost. */
   history: { field: string; value: unknown; messageId: string }[];
@@ -82,7 +82,6 @@ export function emptyRecord(id: string): ConversationRecord {
     installOptions: none({ partitioning: null, raid: null }),
     components: [],
     downtime: none('unspecified'),
-    hardwareWindows: none([]),
     hotSwapQuestion: none(false),
     history: [],
     repliedMissing: null,

@@ -1,3 +1,4 @@
+import { hardwareView } from '../conversation/hardware-view.js';
 import type { ConversationRecord } from '../conversation/record.js';
 import { MISSING_IDS, type MissingId, type RecommendedId, type Status } from '../record/schema.js';
 
@@ -30,7 +31,8 @@ export function missingItems(r: ConversationRecord): MissingId[] {
   const reinstall = types.has('os_reinstall');
   const hardware = types.has('hardware');
   const os = r.os.value;
-  const windowsKnown = r.power.value.windows.length > 0 || r.hardwareWindows.value.length > 0;
+  const hardwareState = hardwareView(r);
+  const windowsKnown = r.power.value.windows.length > 0;
   const checks: Record<MissingId, boolean> = {
     server_id: r.serviceIds.length + r.ips.length + r.hostnames.length === 0,
     access:
@@ -47,7 +49,7 @@ export function missingItems(r: ConversationRecord): MissingId[] {
       reinstall && !(os?.distribution && os.version && (os.distribution !== 'windows_server' || os.edition)),
     data_loss_ack: reinstall && r.dataLossAck.value !== 'verbatim',
     component: hardware && r.components.length === 0,
-    downtime: hardware && r.downtime.value === 'unspecified',
+    downtime: hardware && hardwareState.downtime === 'unspecified',
     maintenance_window:
       hardware &&
       r.components.some(

@@ -1,4 +1,5 @@
 import type { ComposedReply } from '../compose/compose-reply.js';
+import { hardwareView } from '../conversation/hardware-view.js';
 import type { ConversationRecord } from '../conversation/record.js';
 import type { Decision } from '../decide/decide.js';
 import type { MessageFacts } from '../understand/message-facts.js';
@@ -106,8 +107,8 @@ export function parseLine(
       ? { components: [], downtime: 'unspecified', windows: [], hotSwapQuestion: false }
       : {
           components: record.components.map((c) => c.value),
-          downtime: record.downtime.value,
-          windows: windowsOf(record.hardwareWindows.value),
+          downtime: types.has('hardware') ? hardwareView(record).downtime : 'unspecified',
+          windows: types.has('hardware') ? windowsOf(hardwareView(record).windows) : [],
           hotSwapQuestion: types.has('hardware') && record.hotSwapQuestion.value,
         },
     missing: decision.missing,

@@ -1,5 +1,5 @@
 import type { InboundMessage } from '../reader/inbound-message.js';
-import type { Component, Os, RequestType, Scenario, Window } from '../record/schema.js';
+import type { Component, Os, RequestType, Scenario } from '../record/schema.js';
 import type { RuleBook } from '../rule-engine/load-rules.js';
 import {
   type AckRules,
@@ -105,6 +105,7 @@ export function createUnderstander(book: RuleBook, options: UnderstandOptions): 
       timesIn,
       statement:
         statements.power_authorization.level === 'verbatim' ? statements.power_authorization.evidence : null,
+      reference: reference.getTime(),
     });
     const backup = extractBackup(ownWords, rules.backup, rules.polarity, {
       confirmedStatement:
@@ -152,13 +153,17 @@ export function createUnderstander(book: RuleBook, options: UnderstandOptions): 
         ruleId: dataLossCopy.ruleId ?? 'statement.data_loss_ack',
       });
     }
-    const hardwareRequest = types.some((t) => t.value === 'hardware');
-    const windows: Window[] = power.windows;
-    let downtime: MessageFacts['downtime'] = null;
-    if (hardwareRequest || components.length > 0) {
-      if (power.authorization === 'granted' || power.downtimeAccepted)
-        downtime = { value: 'acceptable', evidence: power.evidence };
-      else if (power.authorization === 'window') downtime = { value: 'window', evidence: power.evidence };
+    // In a reinstall, "after a failed update" says why, not what to repair.
+    const repair = scenarios.filter(
+      (s) => s.value !== 'hardware_upgrade' && s.value !== 'hardware_replacement',
+    );
+    if (
+      types.some((t) => t.value === 'os_reinstall') &&
+      repair.length > 0 &&
+      repair.every((s) => s.value === 'post_update')
+    ) {
+      scenarios.splice(0, scenarios.length, ...scenarios.filter((s) => s.value !== 'post_update'));
+      types.splice(0, types.length, ...types.filter((t) => t.value !== 'intervention'));
     }
 
     const osValue: Os | null = os?.distribution
@@ -181,7 +186,7 @@ export function createUnderstander(book: RuleBook, options: UnderstandOptions): 
         power.contradiction || power.authorization === 'unspecified'
           ? null
           : {
-              value: { authorization: power.authorization, windows, limited: power.limited },
+              value: { authorization: power.authorization, windows: power.windows, limited: power.limited },
               evidence: power.evidence,
             },
       backup: backup.value === 'unspecified' ? null : { value: backup.value, evidence: backup.evidence },
@@ -211,8 +216,8 @@ export function createUnderstander(book: RuleBook, options: UnderstandOptions): 
             }
           : null,
       components,
-      downtime,
-      hardwareWindows: hardwareRequest ? windows : [],
+      downtime: power.downtimeAccepted ? { value: 'acceptable', evidence: power.evidence } : null,
+      proposedWindows: power.proposed,
       hotSwapQuestion: hardware.hotSwap ? { value: true, evidence: [hardware.hotSwap.evidence] } : null,
       contradictions: power.contradiction ? ['power_authorization'] : [],
     };
@@ -243,7 +248,7 @@ function baseFacts(message: InboundMessage): MessageFacts {
     installOptions: null,
     components: [],
     downtime: null,
-    hardwareWindows: [],
+    proposedWindows: [],
     hotSwapQuestion: null,
     contradictions: [],
     warnings: message.warnings.map((w) => w.code),

@@ -71,7 +71,7 @@ export interface Candidate {
 // Long lines are base64, minified HTML or logs, not where a customer types a password; skipping them
 // keeps hostile bodies cheap.
 export const MAX_SCANNED_LINE = 2_000;
-const CONSOLE_LOOKBACK = 2;
+const CONSOLE_LOOKBACK = 4;
 
 const QUOTE_CLOSERS: Readonly<Record<string, string>> = {
   '"': '"',

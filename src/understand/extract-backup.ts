@@ -12,6 +12,7 @@ export interface BackupRules {
   backupAll: RegExp[];
   stale: CompiledRule[];
   acceptLoss: CompiledRule[];
+  either: CompiledRule[];
 }
 
 export function backupRules(book: RuleBook): BackupRules {
@@ -22,6 +23,7 @@ export function backupRules(book: RuleBook): BackupRules {
     backupAll: backup.map((r) => new RegExp(r.regex.source, `${r.regex.flags}g`)),
     stale: withTag(all, 'stale'),
     acceptLoss: withTag(all, 'accept-loss'),
+    either: withTag(all, 'either'),
   };
 }
 
@@ -75,7 +77,8 @@ export function extractBackup(
     const accept = firstHit(sentence, rules.acceptLoss);
     if (backups.length === 0 && !accept) continue;
     if (isGenuineQuestion(sentence, polarity)) continue;
-    if (backups.length > 0) {
+    // "I have backed up the data or accept its loss": one side of a choice confirms nothing.
+    if (backups.length > 0 && !anyMatch(rules.either, sentence.text)) {
       // "Regarding backups: there is no recent backup": every mention is read, a negated one wins.
       if (backups.some((at) => isNegatedAt(sentence, at, polarity)) || anyMatch(rules.stale, sentence.text))
         none = true;

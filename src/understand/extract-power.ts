@@ -1,7 +1,7 @@
 import type { PowerAuthorization, Window } from '../record/schema.js';
 import { anyMatch, type CompiledRule, withTag } from '../rule-engine/compiled-rule.js';
 import type { RuleBook } from '../rule-engine/load-rules.js';
-import { isGenuineQuestion, isNegatedAt, type PolarityRules } from './clauses.js';
+import { clauseAt, isGenuineQuestion, isNegatedAt, type PolarityRules } from './clauses.js';
 import { type Evidence, evidenceOf } from './evidence.js';
 import { firstHit } from './rule-match.js';
 import type { Sentence } from './sentences.js';
@@ -16,6 +16,8 @@ export interface PowerRules {
   past: CompiledRule[];
   downtimeOk: CompiledRule[];
   windowCue: CompiledRule[];
+  deny: CompiledRule[];
+  otherTopic: CompiledRule[];
 }
 
 export function powerRules(book: RuleBook): PowerRules {
@@ -30,6 +32,8 @@ export function powerRules(book: RuleBook): PowerRules {
     past: withTag(all, 'past'),
     downtimeOk: withTag(all, 'downtime-ok'),
     windowCue: withTag(all, 'window-cue'),
+    deny: withTag(all, 'deny'),
+    otherTopic: withTag(all, 'other-topic'),
   };
 }
 
@@ -39,6 +43,8 @@ export interface TimeSpan {
   start: string | null;
   end: string | null;
   text: string;
+  /** Offset of `text` in the sentence. */
+  index: number;
   usable: boolean;
   problem: string | null;
 }
@@ -55,6 +61,8 @@ export interface PowerFinding {
   contradiction: boolean;
   /** Downtime accepted in so many words (for hardware requests). */
   downtimeAccepted: boolean;
+  /** Usable slots given without any power word ("Sunday between 1am and 3am instead"). */
+  proposed: Window[];
   evidence: Evidence[];
 }
 
@@ -63,6 +71,8 @@ export interface PowerOptions {
   timesIn: (sentence: Sentence) => readonly TimeSpan[];
   /** Where the canonical authorization statement was copied, if it was. */
   statement: Evidence | null;
+  /** The message's date, in milliseconds: what lies before it already happened. */
+  reference: number;
 }
 
 interface Reading {
@@ -74,6 +84,19 @@ interface Reading {
   evidence: Evidence[];
   looseWindows: TimeSpan[];
   downtimeAccepted: boolean;
+}
+
+/** Is this time expression about the permission, rather than a story ("since 6am") or a refused day? */
+function relevant(sentence: Sentence, reference: number): (t: TimeSpan) => boolean {
+  return (t) => {
+    if (t.kind !== 'window' && t.start === null && t.end === null) return false;
+    // « depuis 6h du matin », "since yesterday": a past start with no end tells what happened.
+    if (t.problem === 'open_end' && t.start !== null && Date.parse(t.start) <= reference) return false;
+    // "not Saturday, Sunday instead": the refused day is no window.
+    return !/(?:^|[^\p{L}])(?:not|pas|no|non|sauf|except)\s+(?:le\s+|on\s+)?$/iu.test(
+      sentence.text.slice(Math.max(0, t.index - 16), t.index),
+    );
+  };
 }
 
 function readSentence(
@@ -90,32 +113,44 @@ function readSentence(
     into.evidence.push(evidenceOf(sentence));
   }
   const action = firstHit(sentence, rules.action);
-  const times = options
-    .timesIn(sentence)
-    .filter((t) => t.kind === 'window' || t.start !== null || t.end !== null);
-  if (!action) {
+  const deny = firstHit(sentence, rules.deny);
+  const all = options.timesIn(sentence).filter(relevant(sentence, options.reference));
+  if (!action && !deny) {
     // "Créneau : samedi entre 2h et 4h" under a permission given elsewhere.
-    if (times.length > 0 && anyMatch(rules.windowCue, text)) into.looseWindows.push(...times);
+    if (all.length > 0 && anyMatch(rules.windowCue, text)) into.looseWindows.push(...all);
     else if (anyMatch(rules.limit, text) && anyMatch(rules.only, text)) {
       into.limited = true;
       into.evidence.push(evidenceOf(sentence));
     }
     return;
   }
+  // Times belong to the permission when they sit in its clause and not in a part about something else
+  // (« vous pouvez le redémarrer, la sauvegarde d'hier soir est ok »).
+  const anchor = (deny ?? action)!.at;
+  const clause = clauseAt(sentence, anchor);
+  const times = all.filter((t) => {
+    const at = sentence.start + t.index;
+    if (at < clause.start || at >= clause.end) return false;
+    const from = text.lastIndexOf(',', t.index) + 1;
+    const to = text.indexOf(',', t.index);
+    const segment = text.slice(from, to === -1 ? undefined : to);
+    return from <= anchor - sentence.start || !anyMatch(rules.otherTopic, segment);
+  });
   const granted = anyMatch(rules.grant, text);
-  // "after the reboot it failed", « le serveur a redémarré tout seul »: a story, not a permission.
-  if (anyMatch(rules.past, text) && !granted) return;
-  const negated = isNegatedAt(sentence, action.at, polarity);
   const outside = anyMatch(rules.outside, text);
-  if (negated) {
+  if (deny) {
     into.evidence.push(evidenceOf(sentence));
-    // « en dehors de ce créneau, ne pas éteindre »: part of a window, not a refusal.
-    if (outside || times.length > 0) {
+    // « en dehors de ce créneau, ne pas éteindre », "not during business hours": part of a window.
+    if (outside || times.length > 0 || anyMatch(rules.limit, text)) {
       into.windows.push(...times);
-      into.limited ||= times.length === 0 || anyMatch(rules.limit, text);
+      into.limited ||= times.length === 0;
     } else into.deny = true;
     return;
   }
+  // « le serveur ne redémarre plus », "it doesn't reboot": what the server does, not a permission.
+  if (isNegatedAt(sentence, action!.at, polarity)) return;
+  // "after the reboot it failed", « le serveur a redémarré tout seul »: a story, not a permission.
+  if (anyMatch(rules.past, text) && !granted) return;
   if (times.length > 0) {
     into.windows.push(...times);
     into.evidence.push(evidenceOf(sentence));
@@ -176,7 +211,7 @@ export function extractPower(
   else if (r.grant) authorization = 'granted';
   else if (r.deny) authorization = 'denied';
   const contradiction = r.deny && r.grant && !windowed;
-  if (contradiction) authorization = 'denied';
+  if (contradiction) authorization = 'unspecified';
   return {
     authorization,
     windows: authorization === 'window' ? windows : [],
@@ -184,6 +219,11 @@ export function extractPower(
     limited: r.limited,
     contradiction,
     downtimeAccepted: r.downtimeAccepted,
+    proposed: dedupe(
+      r.looseWindows
+        .filter((w) => w.usable && w.start && w.end)
+        .map((w) => ({ start: w.start!, end: w.end! })),
+    ),
     evidence: r.evidence,
   };
 }

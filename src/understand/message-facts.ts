@@ -47,9 +47,11 @@ export interface MessageFacts {
   /** Partitioning or RAID given without naming the system (an answer to our question). */
   installOptions: Stated<{ partitioning: string | null; raid: string | null }> | null;
   components: Extracted<Component>[];
+  /** Downtime accepted in so many words ("downtime is fine"); otherwise it follows the power authorization. */
   downtime: Stated<Downtime> | null;
-  /** Windows in which the server may be shut down for hardware work (power windows of a hardware request). */
-  hardwareWindows: Window[];
+  /** Usable slots given without a power word ("Sunday 1am-3am instead"): they set the windows of a
+   * conversation whose power is already granted or limited. */
+  proposedWindows: Window[];
   hotSwapQuestion: Stated<boolean> | null;
   /** Statements of this message that contradict each other (needs a person). */
   contradictions: string[];

@@ -30,7 +30,7 @@ export function facts(over: Partial<MessageFacts> = {}): MessageFacts {
     installOptions: null,
     components: [],
     downtime: null,
-    hardwareWindows: [],
+    proposedWindows: [],
     hotSwapQuestion: null,
     contradictions: [],
     warnings: [],

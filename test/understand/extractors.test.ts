@@ -77,6 +77,7 @@ describe('extractPower', () => {
     start: '2026-11-28T01:00:00Z',
     end: '2026-11-28T03:00:00Z',
     text: 'samedi entre 2h et 4h',
+    index: 0,
     usable: true,
     problem: null,
   };
@@ -85,13 +86,27 @@ describe('extractPower', () => {
     start: '2026-11-26T21:00:00Z',
     end: null,
     text: 'après 22h',
+    index: 0,
     usable: false,
     problem: 'open_end',
   };
-  const timesIn = (s: Sentence) =>
-    /entre 2h et 4h|between 2 and 4/.test(s.text) ? [window] : /après 22h/.test(s.text) ? [open] : [];
+  // The time reader's answer, placed where the words are in each sentence.
+  const timesIn = (s: Sentence): TimeSpan[] => {
+    for (const [pattern, span] of [
+      [/entre 2h et 4h|between 2 and 4/, window],
+      [/après 22h/, open],
+    ] as const) {
+      const m = pattern.exec(s.text);
+      if (m) return [{ ...span, index: m.index }];
+    }
+    return [];
+  };
   const read = (text: string) =>
-    extractPower(splitSentences(text), rules, polarity, { timesIn, statement: null });
+    extractPower(splitSentences(text), rules, polarity, {
+      timesIn,
+      statement: null,
+      reference: Date.parse('2026-11-26T09:00:00Z'),
+    });
 
   it('grants without limit', () => {
     expect(read('Vous pouvez redémarrer le serveur à tout moment.').authorization).toBe('granted');
