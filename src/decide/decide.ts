@@ -71,8 +71,12 @@ export function recommendedItems(r: ConversationRecord): RecommendedId[] {
   ) {
     out.push('component_serial');
   }
-  if (types.has('os_reinstall') && r.os.value !== null && !r.os.value.partitioning && !r.os.value.raid)
-    out.push('partitioning');
+  const layout =
+    r.os.value?.partitioning ??
+    r.os.value?.raid ??
+    r.installOptions.value.partitioning ??
+    r.installOptions.value.raid;
+  if (types.has('os_reinstall') && !layout) out.push('partitioning');
   return out;
 }
 

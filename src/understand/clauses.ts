@@ -80,6 +80,8 @@ export function isNegatedAt(sentence: Sentence, at: number, rules: PolarityRules
   // Nor does it reach past a comma: "nothing on ssh, the site is down too"; « si ce n'est pas possible,
   // réinstallez-le ».
   before = before.slice(before.lastIndexOf(',') + 1);
+  // A conjunction starts a new claim: « pas de sauvegarde et j'accepte le risque », "no backup and I accept".
+  before = before.split(/\s(?:and|et|but|mais|so|donc|then|puis)\s/i).pop() ?? before;
   // A cue negates what follows it closely: « nous ne pouvons plus nous connecter et le serveur est planté »
   // does not negate « planté ». Eight words reach "we do not want the server to be rebooted".
   const words = before.split(/\s+/);

@@ -12,6 +12,7 @@ export interface AccessRules {
   ipmi: CompiledRule[];
   other: CompiledRule[];
   notGiven: CompiledRule[];
+  consoleContext: CompiledRule[];
 }
 
 export function accessRules(book: RuleBook): AccessRules {
@@ -21,6 +22,7 @@ export function accessRules(book: RuleBook): AccessRules {
     ipmi: withTag(all, 'ipmi'),
     other: withTag(all, 'other'),
     notGiven: withTag(all, 'not-given'),
+    consoleContext: withTag(all, 'console-context'),
   };
 }
 
@@ -41,7 +43,13 @@ export function extractAccess(
       found.set(method, { value: method, evidence: evidenceOf(sentence), confidence, ruleId });
   };
   const newSecrets = secrets.filter((s) => s.foundIn === 'new_text');
+  // "Voici l'accès IPMI :" then "identifiant : ADMIN" on the next lines: that login is the console's.
+  const CONSOLE_REACH = 3;
+  let consoleLines = 0;
   for (const sentence of sentences) {
+    consoleLines = anyMatch(rules.consoleContext, sentence.text)
+      ? CONSOLE_REACH
+      : Math.max(0, consoleLines - 1);
     let placeholders = 0;
     for (const secret of newSecrets) {
       if (!sentence.text.includes(secret.placeholder)) continue;
@@ -55,14 +63,20 @@ export function extractAccess(
     }
     if (anyMatch(rules.notGiven, sentence.text)) continue;
     // Where the reader set a password apart, it already knew whose it is (OS or console).
+    const inConsole = consoleLines > 0;
     const wording =
       placeholders > 0
         ? ([['other', rules.other]] as const)
-        : ([
-            ['os_credentials', rules.osCredentials],
-            ['ipmi_kvm', rules.ipmi],
-            ['other', rules.other],
-          ] as const);
+        : inConsole
+          ? ([
+              ['ipmi_kvm', rules.ipmi],
+              ['other', rules.other],
+            ] as const)
+          : ([
+              ['os_credentials', rules.osCredentials],
+              ['ipmi_kvm', rules.ipmi],
+              ['other', rules.other],
+            ] as const);
     for (const [method, list] of wording) {
       const hit = firstHit(sentence, list);
       if (hit && !isNegatedAt(sentence, hit.at, polarity)) add(method, sentence, hit.rule.id, 0.8);

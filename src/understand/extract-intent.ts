@@ -1,5 +1,5 @@
 import { REQUEST_TYPES, type RequestType, SCENARIOS, type Scenario } from '../record/schema.js';
-import type { CompiledRule } from '../rule-engine/compiled-rule.js';
+import { anyMatch, type CompiledRule, withTag } from '../rule-engine/compiled-rule.js';
 import type { RuleBook } from '../rule-engine/load-rules.js';
 import { isGenuineQuestion, isNegatedAt, type PolarityRules } from './clauses.js';
 import { type Extracted, evidenceOf } from './evidence.js';
@@ -8,11 +8,19 @@ import type { Sentence } from './sentences.js';
 
 export interface IntentRules {
   rules: readonly CompiledRule[];
+  serviceSubject: readonly CompiledRule[];
 }
 
 export function intentRules(book: RuleBook): IntentRules {
-  return { rules: book.patterns('understand/request-types') };
+  const all = book.patterns('understand/request-types');
+  return {
+    rules: all.filter((r) => r.tags.some((t) => t.startsWith('type:') || t.startsWith('scenario:'))),
+    serviceSubject: withTag(all, 'service-subject'),
+  };
 }
+
+// How far back a symptom's subject is looked for: « nginx ne répond plus », "the website is down".
+const SUBJECT_REACH = 40;
 
 export interface IntentFindings {
   requestTypes: Extracted<RequestType>[];
@@ -36,6 +44,13 @@ export function extractIntent(
     if (found.length === 0 || isGenuineQuestion(sentence, polarity)) continue;
     for (const hit of found) {
       if (isNegatedAt(sentence, hit.at, polarity)) continue;
+      if (hit.rule.tags.includes('scenario:unresponsive')) {
+        const before = sentence.text.slice(
+          Math.max(0, hit.at - sentence.start - SUBJECT_REACH),
+          hit.at - sentence.start,
+        );
+        if (anyMatch(rules.serviceSubject, before)) continue;
+      }
       const evidence = evidenceOf(sentence);
       for (const t of tagValues(hit.rule, 'type')) {
         if (!types.has(t as RequestType))
