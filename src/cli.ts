@@ -8,13 +8,16 @@ import { IntakeError } from './errors.js';
 const USAGE = `intake: reads support e-mails and turns them into server-intervention records
 
 Usage:
-  intake parse [--json] FILE.eml [FILE.eml …]   read raw messages ("-" reads stdin)
+  intake parse [--json] [--directory FILE] FILE.eml [FILE.eml …]
+                                                read messages as one mailbox ("-" reads stdin)
   intake --version
   intake --help
 
-parse prints, per message, its headers, language, whether it is automatic, the customer's new text,
-the quoted parts, the signature, attachments and warnings. Secret values are never printed.
---json prints one JSON object per line instead. Exit status 1 when a file could not be read.
+parse runs the offline pipeline (read, understand, link conversations, decide, compose the reply) and
+prints, per message, its conversation's record: each field with the customer's sentence behind it, what
+is missing, the status and the reply that would be sent. --json prints one JSON object per line
+(../shared/spec/parse-json.md). --directory checks senders against a customer directory (CSV or JSON).
+Secret values are never printed. Exit status 1 when a file could not be read.
 `;
 
 function version(): string {
@@ -38,7 +41,11 @@ async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        json: { type: 'boolean', default: false },
+        directory: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
     if (values.help) {
       process.stdout.write(USAGE);
@@ -51,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     return parseCommand({
       files: positionals,
       json: values.json ?? false,
+      directory: values.directory,
       config: loadConfig(),
       stdout: process.stdout,
       stdin: process.stdin,

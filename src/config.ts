@@ -40,6 +40,19 @@ export const ConfigSchema = z
       .enum(['fr', 'en'])
       .default('en')
       .describe('Language when a message does not tell'),
+    INTAKE_PROVIDER_DOMAINS: list.describe(
+      'Our own domains (comma-separated): hosts and links on them are never a customer server (the domain of INTAKE_FROM is always one)',
+    ),
+    INTAKE_TRUSTED_AUTHSERV_IDS: list.describe(
+      'Authentication-Results authserv-ids of our own mail servers: a dmarc=fail they report sends the record to review',
+    ),
+    INTAKE_DIRECTORY: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Customer directory (CSV or JSON): senders must be contacts of the account owning the named server',
+      ),
     INTAKE_MAX_MESSAGE_BYTES: z.coerce
       .number()
       .int()
@@ -51,6 +64,7 @@ export const ConfigSchema = z
   .transform((c) => ({
     ...c,
     ownAddresses: [...new Set([c.INTAKE_FROM.toLowerCase(), ...c.INTAKE_OWN_ADDRESSES])],
+    providerDomains: [...new Set([c.INTAKE_FROM.split('@')[1]!.toLowerCase(), ...c.INTAKE_PROVIDER_DOMAINS])],
   }));
 export type Config = z.infer<typeof ConfigSchema>;
 

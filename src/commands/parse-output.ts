@@ -1,90 +1,79 @@
-import type { Address, InboundMessage } from '../reader/inbound-message.js';
-
-/**
- * The `parse --json` line for one message: the keys of the parse-json contract this stage can fill, then
- * the whole `InboundMessage` (which holds placeholders, never secret values).
- */
-export function jsonLine(file: string, message: InboundMessage): string {
-  const { messageId, language, ...rest } = message;
-  return JSON.stringify({ file, messageId, language, ...rest });
-}
+import type { ParseLine } from '../pipeline/parse-line.js';
 
 export function errorLine(file: string, code: string, message: string): string {
   return JSON.stringify({ file, error: { code, message } });
 }
 
-function address(a: Address | null): string {
-  if (!a) return '(none)';
-  return a.name ? `${a.name} <${a.address}>` : a.address;
-}
-
-function indent(text: string, prefix = '  '): string {
+function indent(text: string, prefix = '    '): string {
   return text
     .split('\n')
     .map((l) => `${prefix}${l}`)
     .join('\n');
 }
 
-function oneLine(text: string, max = 160): string {
-  const line = text.replace(/\s*\n\s*/g, ' ');
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
+const list = (values: readonly string[]) => (values.length > 0 ? values.join(', ') : '—');
+const windows = (w: readonly { start: string; end: string }[]) =>
+  w.map((x) => `${x.start} → ${x.end}`).join('; ');
 
-function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-/** A readable summary for a person at a terminal. */
-export function summary(file: string, m: InboundMessage): string {
+/**
+ * A readable summary of a conversation after one message: each field with the customer's sentence behind it,
+ * what is missing, the status, and the reply that would go out. Secrets never reach it: the record holds
+ * placeholders only.
+ */
+export function summary(line: ParseLine): string {
   const out: string[] = [];
-  const row = (label: string, value: string) => out.push(`${`${label}:`.padEnd(13)}${value}`);
-  out.push(`== ${file}`);
-  row('Message-ID', m.messageId ?? '(none)');
-  row('Date', m.date ?? '(none)');
-  row('From', address(m.from));
-  if (m.replyTo.length > 0) row('Reply-To', m.replyTo.map(address).join(', '));
-  row('To', m.to.map(address).join(', ') || '(none)');
-  if (m.cc.length > 0) row('Cc', m.cc.map(address).join(', '));
-  row('Subject', m.subject || '(none)');
-  if (m.inReplyTo || m.references.length > 0) {
+  const row = (label: string, value: string, evidenceKey?: string) => {
+    out.push(`${`${label}:`.padEnd(18)}${value}`);
+    for (const e of evidenceKey ? (line.evidence[evidenceKey] ?? []) : []) {
+      out.push(`${''.padEnd(18)}« ${e.text.replace(/\s+/g, ' ').slice(0, 160)} »`);
+    }
+  };
+  out.push(`== ${line.file}`);
+  row('Message-ID', line.messageId);
+  row('Conversation', line.conversation);
+  row('Language', line.language);
+  row(
+    'Status',
+    line.reviewReasons.length > 0 ? `${line.status} (${line.reviewReasons.join(', ')})` : line.status,
+  );
+  row('Request types', list(line.requestTypes));
+  for (const t of line.requestTypes)
+    for (const e of line.evidence[`requestTypes.${t}`] ?? [])
+      out.push(`${''.padEnd(18)}« ${e.text.replace(/\s+/g, ' ').slice(0, 160)} »`);
+  row('Scenarios', list(line.scenarios));
+  row('Server', list([...line.server.serviceIds, ...line.server.ips, ...line.server.hostnames]));
+  row('Access', list(line.access.methods));
+  row(
+    'Power',
+    `${line.power.authorization}${line.power.windows.length > 0 ? ` (${windows(line.power.windows)})` : ''}`,
+    'power',
+  );
+  row('Backup', line.backup, 'backup');
+  row(
+    'Acknowledgements',
+    `data loss ${line.acknowledgements.dataLoss}, hardware ${line.acknowledgements.hardware}`,
+  );
+  if (line.os) row('OS', Object.values(line.os).filter(Boolean).join(' '), 'os');
+  if (line.hardware.components.length > 0 || line.requestTypes.includes('hardware')) {
     row(
-      'Threading',
-      `In-Reply-To ${m.inReplyTo ?? '(none)'}; References ${m.references.join(' ') || '(none)'}`,
+      'Hardware',
+      line.hardware.components
+        .map((c) =>
+          [c.action, c.quantity, c.size, c.kind, c.slot && `slot ${c.slot}`, c.serials.join(' ')]
+            .filter(Boolean)
+            .join(' '),
+        )
+        .join('; ') || '—',
+    );
+    row(
+      'Downtime',
+      `${line.hardware.downtime}${line.hardware.hotSwapQuestion ? ' (asks about hot swap)' : ''}`,
     );
   }
-  row('Language', m.language);
-  row(
-    'Automatic',
-    m.automatic.isAutomatic
-      ? `yes (${m.automatic.reasons.map((r) => `${r.code}: ${r.detail}`).join('; ')})`
-      : 'no',
-  );
-  row('Body', `${m.textSource}, ${bytes(m.size)} message`);
-  row('Attachments', String(m.attachments.length));
-  for (const a of m.attachments) {
-    out.push(
-      `  - ${a.filename ?? '(unnamed)'}  ${a.contentType}  ${bytes(a.size)}  sha256 ${a.sha256.slice(0, 16)}…`,
-    );
-  }
-  row(
-    'Secrets',
-    m.secrets.length === 0
-      ? 'none'
-      : `${m.secrets.length} (${m.secrets.map((s) => `${s.placeholder} ${s.kind}`).join(', ')}), values withheld`,
-  );
-  row('Warnings', m.warnings.length === 0 ? 'none' : m.warnings.map((w) => w.code).join(', '));
-  for (const w of m.warnings) out.push(`  - ${w.code}: ${w.message}`);
-  out.push('--- new text');
-  out.push(m.newText ? indent(m.newText) : '  (empty)');
-  for (const q of m.quoted) {
-    out.push(`--- quoted (${q.kind})${q.header ? `: ${oneLine(q.header)}` : ''}`);
-    out.push(indent(q.text, '  > '));
-  }
-  if (m.signature) {
-    out.push('--- signature');
-    out.push(indent(m.signature));
-  }
+  row('Missing', list(line.missing));
+  if (line.reply) {
+    out.push(`--- reply to ${line.reply.to}: ${line.reply.subject}`);
+    out.push(indent(line.reply.text.trimEnd()));
+  } else out.push('--- no reply');
   return `${out.join('\n')}\n`;
 }

@@ -1,12 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.js';
+import { loadDirectory } from '../directory/load-directory.js';
 import { IntakeError } from '../errors.js';
-import { createReader } from '../reader/read-message.js';
-import { errorLine, jsonLine, summary } from './parse-output.js';
+import { createPipeline } from '../pipeline/offline-pipeline.js';
+import { errorLine, summary } from './parse-output.js';
 
 export interface ParseCommandOptions {
   files: readonly string[];
   json: boolean;
+  /** Customer directory file (overrides INTAKE_DIRECTORY). */
+  directory?: string;
   config: Config;
   stdout: NodeJS.WritableStream;
   stdin: NodeJS.ReadableStream;
@@ -19,22 +22,30 @@ async function readInput(file: string, stdin: NodeJS.ReadableStream): Promise<Bu
   return Buffer.concat(chunks);
 }
 
-/** `intake parse FILE…`: reads each message in order; returns the exit status (1 when a file failed). */
+/**
+ * `intake parse FILE…`: the whole offline pipeline over the files, taken in order as one mailbox. Returns
+ * the exit status: 1 when a file could not be read (the others are still read and printed).
+ */
 export async function parseCommand(options: ParseCommandOptions): Promise<number> {
   const { config } = options;
-  const reader = createReader({
+  const directoryFile = options.directory ?? config.INTAKE_DIRECTORY;
+  const pipeline = createPipeline({
+    provider: config.PROVIDER_NAME,
+    zone: config.PROVIDER_TIMEZONE,
+    providerDomains: config.providerDomains,
     ownAddresses: config.ownAddresses,
     ownMessageIdDomains: [config.INTAKE_MESSAGE_ID_DOMAIN],
     defaultLanguage: config.INTAKE_DEFAULT_LANGUAGE,
     limits: { maxBytes: config.INTAKE_MAX_MESSAGE_BYTES },
+    directory: directoryFile ? loadDirectory(directoryFile) : null,
+    trustedAuthservIds: config.INTAKE_TRUSTED_AUTHSERV_IDS,
   });
   let failed = 0;
   for (const file of options.files) {
     let out: string;
     try {
-      const raw = await readInput(file, options.stdin);
-      const { message } = await reader.read(raw);
-      out = options.json ? `${jsonLine(file, message)}\n` : summary(file, message);
+      const line = await pipeline.process(await readInput(file, options.stdin), file);
+      out = options.json ? `${JSON.stringify(line)}\n` : summary(line);
     } catch (err) {
       failed++;
       const code = err instanceof IntakeError ? err.code : 'read_failed';

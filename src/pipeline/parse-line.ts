@@ -58,7 +58,8 @@ export function parseLine(
   const windowsOf = (w: { start: string; end: string }[]) => w.map(({ start, end }) => ({ start, end }));
   const evidence: ParseLine['evidence'] = {};
   const note = (field: string, messageId: string | null, list: { text: string }[]) => {
-    if (list.length > 0) (evidence[field] ??= []).push(...list.map((e) => ({ messageId, text: e.text })));
+    if (list.length === 0) return;
+    evidence[field] = [...(evidence[field] ?? []), ...list.map((e) => ({ messageId, text: e.text }))];
   };
   if (!automatic) {
     for (const t of record.requestTypes) note(`requestTypes.${t.value}`, t.messageId, t.evidence);

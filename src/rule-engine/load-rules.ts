@@ -156,7 +156,7 @@ export function loadRuleBook(dir: string = DEFAULT_RULES_DIR): RuleBook {
     },
     replyTemplate(set) {
       const entry = files.get(set);
-      if (!entry || entry.data.schema !== 'reply-template/v1') {
+      if (entry?.data.schema !== 'reply-template/v1') {
         throw new RuleLoadError([`${dir}: no reply template file "${set}.yml"`]);
       }
       return entry.data;
