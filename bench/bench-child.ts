@@ -2,17 +2,24 @@
  * One contender, measured alone in its own process so that its peak RSS is its own. The corpus is read
  * into memory before anything is timed: the figures are parsing, not disk.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { messageFile } from './generate-corpus.js';
 
-export const CONTENDERS = ['simpleParser', 'mailparser-stream', 'intake'] as const;
+export const CONTENDERS = ['simpleParser', 'mailparser-stream', 'intake', 'pipeline'] as const;
+/** The reader's comparison: the whole corpus. */
+export const READER_CONTENDERS = ['simpleParser', 'mailparser-stream', 'intake'] as const;
+/** The full offline pipeline against the baseline, on small messages (what a support mailbox mostly holds). */
+export const PIPELINE_CONTENDERS = ['simpleParser', 'pipeline'] as const;
+/** A "small message" for the pipeline figures: no attachment to speak of. */
+export const SMALL_MESSAGE_BYTES = 16 * 1024;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 export const CONTENDER_LABELS: Record<ContenderName, string> = {
   simpleParser: 'mailparser simpleParser (baseline)',
   'mailparser-stream': 'mailparser MailParser stream (floor)',
   intake: 'intake createReader().read',
+  pipeline: 'intake pipeline (read + understand + decide + compose)',
 };
 
 /** Marks the result line on the child's stdout, so that anything else a library prints cannot be mistaken for it. */
@@ -49,7 +56,8 @@ export interface ContenderResult {
   cyclesMeanUs?: number[];
 }
 
-type ParseOne = (raw: Buffer) => Promise<number>;
+/** Reads one message; `reset` (when given) starts a new mailbox before each pass. */
+type ParseOne = ((raw: Buffer) => Promise<number>) & { reset?: () => void };
 
 /** Imported lazily so that each child loads only its own contender's code. */
 async function contender(name: ContenderName): Promise<ParseOne> {
@@ -84,6 +92,28 @@ async function contender(name: ContenderName): Promise<ParseOne> {
           parser.end(raw);
         });
     }
+    case 'pipeline': {
+      const { createPipeline } = await import('../src/pipeline/offline-pipeline.js');
+      const fresh = () =>
+        createPipeline({
+          provider: 'INTROSERV',
+          zone: 'Europe/Paris',
+          providerDomains: ['hosting.example'],
+          ownAddresses: ['support@hosting.example'],
+          ownMessageIdDomains: ['intake.hosting.example'],
+          defaultLanguage: 'en',
+        });
+      // One mailbox per pass: conversations accumulate within a pass, as in the worker, not across passes.
+      let pipeline = fresh();
+      const parse: ParseOne = async (raw) => {
+        const line = await pipeline.process(raw, 'bench');
+        return line.missing.length + (line.reply?.text.length ?? 0);
+      };
+      parse.reset = () => {
+        pipeline = fresh();
+      };
+      return parse;
+    }
     case 'intake': {
       const { createReader } = await import('../src/reader/read-message.js');
       const reader = createReader({
@@ -105,10 +135,15 @@ const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
 export async function runChild(
   name: ContenderName,
-  opts: { dir: string; messages: number; rounds: number },
+  opts: { dir: string; messages: number; rounds: number; small?: boolean },
 ): Promise<ContenderResult> {
   const corpus: Buffer[] = [];
-  for (let i = 0; i < opts.messages; i++) corpus.push(await readFile(join(opts.dir, messageFile(i))));
+  for (let i = 0; i < opts.messages; i++) {
+    const path = join(opts.dir, messageFile(i));
+    // Large files are not even read for the small-message run: their buffers would inflate peak RSS.
+    if (opts.small && (await stat(path)).size > SMALL_MESSAGE_BYTES) continue;
+    corpus.push(await readFile(path));
+  }
   const corpusBytes = corpus.reduce((sum, b) => sum + b.length, 0);
   const parse = await contender(name);
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -119,6 +154,7 @@ export async function runChild(
   let firstError: string | null = null;
   let textChars = 0;
   const pass = async (latencies: Float64Array | null): Promise<{ ms: number; cpuMs: number }> => {
+    parse.reset?.();
     let chars = 0;
     const cpu0 = process.cpuUsage();
     const start = process.hrtime.bigint();

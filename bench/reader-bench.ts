@@ -19,8 +19,11 @@ import {
   CONTENDERS,
   type ContenderName,
   type ContenderResult,
+  PIPELINE_CONTENDERS,
+  READER_CONTENDERS,
   RESULT_MARKER,
   runChild,
+  SMALL_MESSAGE_BYTES,
 } from './bench-child.js';
 import {
   type CorpusManifest,
@@ -31,9 +34,15 @@ import {
 } from './generate-corpus.js';
 
 const TARGET_RATIO = 1.5;
+// Issue 3: the full offline pipeline handles at least 150 small messages/s on one core, under 200 MB.
+const PIPELINE_TARGET_RATE = 150;
+const PIPELINE_TARGET_RSS_MB = 200;
 const NOISY_SPREAD_PCT = 10;
 const SCRIPT = fileURLToPath(import.meta.url);
-const REPO_ROOT = resolve(dirname(SCRIPT), '..');
+// From bench/ under tsx, or from .bench/build/bench/ compiled.
+const REPO_ROOT = SCRIPT.endsWith('.ts')
+  ? resolve(dirname(SCRIPT), '..')
+  : resolve(dirname(SCRIPT), '../../..');
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +53,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: DEFAULT_SEED },
     json: { type: 'boolean', default: false },
     child: { type: 'string' },
+    small: { type: 'boolean', default: false },
   },
 });
 
@@ -68,8 +78,12 @@ interface Failure {
 }
 
 /** Runs one contender in a fresh Node process and returns its result line, or why there is none. */
-function runContender(name: ContenderName): Promise<ContenderResult | Failure> {
-  const args = ['--expose-gc', '--import', 'tsx', SCRIPT, '--child', name];
+function runContender(name: ContenderName, small = false): Promise<ContenderResult | Failure> {
+  // Compiled (npm run bench builds first), children run as production does: plain node, no TypeScript loader,
+  // whose own memory would otherwise be counted in every contender's peak RSS.
+  const args = SCRIPT.endsWith('.ts') ? ['--expose-gc', '--import', 'tsx', SCRIPT] : ['--expose-gc', SCRIPT];
+  args.push('--child', name);
+  if (small) args.push('--small');
   args.push('--corpus', corpusDir, '--messages', String(messages), '--rounds', String(rounds));
   args.push('--seed', values.seed!);
   return new Promise((done) => {
@@ -159,13 +173,27 @@ async function parent(): Promise<void> {
   const { manifest, generated } = await ensureCorpus({ dir: corpusDir, count: messages, seed: values.seed! });
   describeCorpus(log, manifest, generated);
   const runs = new Map<ContenderName, Array<ContenderResult | Failure>>(CONTENDERS.map((n) => [n, []]));
+  const smallRuns = new Map<ContenderName, Array<ContenderResult | Failure>>(CONTENDERS.map((n) => [n, []]));
   for (let c = 1; c <= cycles; c++) {
-    for (const name of CONTENDERS) {
+    for (const name of READER_CONTENDERS) {
       log(`${cycles > 1 ? `cycle ${c}/${cycles}: ` : ''}running ${name} (warm-up + ${rounds} timed passes)…`);
       runs.get(name)!.push(await runContender(name));
     }
+    for (const name of PIPELINE_CONTENDERS) {
+      log(
+        `${cycles > 1 ? `cycle ${c}/${cycles}: ` : ''}running ${name} on small messages (warm-up + ${rounds} timed passes)…`,
+      );
+      smallRuns.get(name)!.push(await runContender(name, true));
+    }
   }
-  const results = CONTENDERS.map((name) => medianCycle(runs.get(name)!));
+  const results = READER_CONTENDERS.map((name) => medianCycle(runs.get(name)!));
+  const smallResults = PIPELINE_CONTENDERS.map((name) => medianCycle(smallRuns.get(name)!));
+  const pipeline = smallResults.find((r): r is ContenderResult => !isFailure(r) && r.name === 'pipeline');
+  const pipelineVerdict = pipeline
+    ? `intake pipeline on ${pipeline.messages} small messages: ${fmt(pipeline.messagesPerSecond)} msg/s (target ≥ ${PIPELINE_TARGET_RATE}), ` +
+      `peak RSS ${fmt(pipeline.peakRssMb, 1)} MB (target < ${PIPELINE_TARGET_RSS_MB}) ` +
+      `${pipeline.messagesPerSecond >= PIPELINE_TARGET_RATE && pipeline.peakRssMb < PIPELINE_TARGET_RSS_MB ? 'ok' : 'OVER TARGET'}`
+    : 'intake pipeline: n/a (a contender failed)';
   const vsBaseline = ratio(results, 'intake', 'simpleParser');
   const vsFloor = ratio(results, 'intake', 'mailparser-stream');
   const cpuVsBaseline = ratio(results, 'intake', 'simpleParser', 'cpuUs');
@@ -174,7 +202,7 @@ async function parent(): Promise<void> {
       ? 'intake reader / mailparser (simpleParser) time per message: n/a (a contender failed)'
       : `intake reader / mailparser (simpleParser) time per message: ${vsBaseline.toFixed(2)}× ` +
         `(target ≤ ${TARGET_RATIO}×) ${vsBaseline <= TARGET_RATIO ? 'ok' : 'OVER TARGET'}`;
-  const failures = results.filter(isFailure);
+  const failures = [...results, ...smallResults].filter(isFailure);
 
   if (values.json) {
     const out = {
@@ -185,6 +213,7 @@ async function parent(): Promise<void> {
       results,
       ratios: { vsBaseline, vsFloor, cpuVsBaseline, target: TARGET_RATIO },
       verdict,
+      pipeline: { results: smallResults, verdict: pipelineVerdict },
     };
     console.log(JSON.stringify(out, null, 2));
   } else {
@@ -198,8 +227,19 @@ async function parent(): Promise<void> {
     if (cpuVsBaseline !== null)
       log(`intake reader / simpleParser CPU time per message: ${cpuVsBaseline.toFixed(2)}×`);
     log(verdict);
+    log('');
+    log(`Full offline pipeline, small messages only (≤ ${SMALL_MESSAGE_BYTES / 1024} KiB), one mailbox:`);
+    log('');
+    log(table(smallResults));
+    log('');
+    const pipelineVsBaseline = ratio(smallResults, 'pipeline', 'simpleParser');
+    if (pipelineVsBaseline !== null)
+      log(`intake pipeline / simpleParser time per message: ${pipelineVsBaseline.toFixed(2)}×`);
+    log(pipelineVerdict);
   }
-  const noisy = results.filter((r): r is ContenderResult => !isFailure(r) && spreadPct(r) > NOISY_SPREAD_PCT);
+  const noisy = [...results, ...smallResults].filter(
+    (r): r is ContenderResult => !isFailure(r) && spreadPct(r) > NOISY_SPREAD_PCT,
+  );
   if (noisy.length > 0) {
     // On a quiet machine passes agree within a few percent; more means something else was using the cores.
     log(
@@ -207,7 +247,7 @@ async function parent(): Promise<void> {
         `than ${NOISY_SPREAD_PCT} %: the machine was busy, the ratios are unreliable; rerun, or use --cycles 3`,
     );
   }
-  for (const r of results) {
+  for (const r of [...results, ...smallResults]) {
     if (!isFailure(r) && r.errors > 0)
       log(`warning: ${r.name} threw on ${r.errors} message(s); first: ${r.firstError}`);
   }
@@ -238,7 +278,12 @@ async function child(name: string): Promise<void> {
   }
   // Cheap when the parent already made it; lets a child run alone (e.g. under --cpu-prof) on a fresh clone.
   await ensureCorpus({ dir: corpusDir, count: messages, seed: values.seed! });
-  const result = await runChild(name as ContenderName, { dir: corpusDir, messages, rounds });
+  const result = await runChild(name as ContenderName, {
+    dir: corpusDir,
+    messages,
+    rounds,
+    small: values.small ?? false,
+  });
   process.stdout.write(`${RESULT_MARKER}${JSON.stringify(result)}\n`);
 }
 

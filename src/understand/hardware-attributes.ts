@@ -1,6 +1,4 @@
-import nlp from 'compromise';
-import frNlp from 'fr-compromise';
-import { anyMatch, firstMatch } from '../rule-engine/compiled-rule.js';
+import { anyMatch, type CompiledRule, firstMatch } from '../rule-engine/compiled-rule.js';
 import type { HardwareRules, Scanner } from './hardware-rules.js';
 import { tagValues } from './rule-match.js';
 
@@ -87,11 +85,14 @@ export function serialsIn(text: string, rules: HardwareRules): Found<string[]>[]
   return out;
 }
 
-function numberWord(word: string, language: string): number | null {
-  // compromise reads number words ("twenty-four", « vingt-quatre »): only ever called on one short word.
-  const read = (language === 'fr' ? frNlp(word) : nlp(word)).numbers().get() as unknown[];
-  const value = read[0];
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
+/**
+ * The value of a number word, from the rule's own `word=N` tags: the words a quantity rule accepts are a
+ * short closed list, so a table beside them reads them (compromise did, for 60 MB of memory).
+ */
+function numberWord(word: string, rule: CompiledRule): number | null {
+  const tag = rule.tags.find((t) => t.startsWith(`${word}=`));
+  const value = tag ? Number(tag.slice(word.length + 1)) : Number.NaN;
+  return Number.isInteger(value) && value > 0 ? value : null;
 }
 
 /** How many: "2 disks", "2x 32GB DIMMs", « deux barrettes », "a pair of", "DIMM x2". */
@@ -103,7 +104,7 @@ export function quantityAround(before: string, after: string, rules: HardwareRul
     const fixed = tagValues(rule, 'quantity')[0];
     if (fixed) return Number(fixed);
     if (m.groups?.q) return Number(m.groups.q) || null;
-    if (m.groups?.w) return numberWord(m.groups.w.toLowerCase(), tagValues(rule, 'lang')[0] ?? 'en');
+    if (m.groups?.w) return numberWord(m.groups.w.toLowerCase(), rule);
   }
   const later = firstMatch(rules.quantityAfter, after.slice(0, 16));
   return later?.match.groups?.q ? Number(later.match.groups.q) || null : null;
