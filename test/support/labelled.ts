@@ -21,9 +21,14 @@ function walk(dir: string, pick: (name: string) => boolean): string[] {
   );
 }
 
-/** fixtures/requests/**.eml (one message each) and fixtures/conversations/<case>/ (messages in file order). */
-export function labelledCases(): LabelledCase[] {
-  const singles = walk(join(ROOT, 'fixtures', 'requests'), (n) => n.endsWith('.eml'))
+/**
+ * fixtures/requests/**.eml (one message each) and fixtures/conversations/<case>/ (messages in file order); or,
+ * with `set: 'holdout'`, the held-out messages of fixtures/holdout/ that no rule was tuned on.
+ */
+export function labelledCases(set: 'tuning' | 'holdout' = 'tuning'): LabelledCase[] {
+  const singles = walk(join(ROOT, 'fixtures', set === 'holdout' ? 'holdout' : 'requests'), (n) =>
+    n.endsWith('.eml'),
+  )
     .sort()
     .map((path) => ({
       name: relative(ROOT, path),
@@ -32,6 +37,7 @@ export function labelledCases(): LabelledCase[] {
         JSON.parse(readFileSync(path.replace(/\.eml$/, '.expected.json'), 'utf8')) as Record<string, unknown>,
       ],
     }));
+  if (set === 'holdout') return singles;
   const convRoot = join(ROOT, 'fixtures', 'conversations');
   const conversations = readdirSync(convRoot, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !e.name.startsWith('_'))
