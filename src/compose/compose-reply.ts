@@ -1,4 +1,5 @@
 import type { Language } from '../reader/inbound-message.js';
+import { stripReplyPrefixes } from '../reader/subject.js';
 import type { MissingId, RecommendedId } from '../record/schema.js';
 import { fill, type ReplyTemplates } from './reply-templates.js';
 
@@ -46,10 +47,8 @@ export interface ComposedReply {
   html: string;
 }
 
-const REPLY_PREFIX = /^\s*(?:(?:re|r|aw|sv|antw|réf|ref|fwd?|tr|wg|rv|enc)\s?(?:\[\d+\])?\s?:\s*)+/i;
-
 export function replySubject(subject: string, ticket: string): string {
-  const base = subject.replace(REPLY_PREFIX, '').trim();
+  const base = stripReplyPrefixes(subject);
   const tagged = base.includes(ticket) ? base : `${base ? `${base} ` : ''}[${ticket}]`;
   return `Re: ${tagged}`;
 }

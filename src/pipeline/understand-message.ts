@@ -1,4 +1,5 @@
 import type { InboundMessage } from '../reader/inbound-message.js';
+import { isReplySubject } from '../reader/subject.js';
 import type { Component, Os, RequestType, Scenario } from '../record/schema.js';
 import type { RuleBook } from '../rule-engine/load-rules.js';
 import {
@@ -17,7 +18,12 @@ import { extractHardware, type HardwareRules, hardwareRules } from '../understan
 import { extractIntent, type IntentRules, intentRules } from '../understand/extract-intent.js';
 import { extractOs, type OsRules, osRules } from '../understand/extract-os.js';
 import { extractPower, type PowerRules, powerRules, type TimeSpan } from '../understand/extract-power.js';
-import { extractServer, type ServerRules, serverRules } from '../understand/extract-server.js';
+import {
+  extractServer,
+  type ServerFindings,
+  type ServerRules,
+  serverRules,
+} from '../understand/extract-server.js';
 import type { MessageFacts } from '../understand/message-facts.js';
 import { type Sentence, splitSentences } from '../understand/sentences.js';
 import { findTimes, type TimeRules, timeRules } from '../understand/time/index.js';
@@ -99,7 +105,24 @@ export function createUnderstander(book: RuleBook, options: UnderstandOptions): 
       .filter((m) => m.level === 'verbatim' && m.evidence)
       .map((m) => m.evidence!);
     const ownWords = sentences.filter((s) => !copied.some((e) => s.start < e.end && e.start < s.end));
-    const intent = extractIntent(ownWords, rules.intent, rules.polarity);
+    // A subject that is not a reply's is the customer's words too ("SRV-48213 down"), read after the body.
+    const subjectSentences = isReplySubject(message.subject) ? [] : splitSentences(message.subject);
+    const bodyIntent = extractIntent(ownWords, rules.intent, rules.polarity);
+    const subjectIntent = extractIntent(subjectSentences, rules.intent, rules.polarity);
+    const intent = {
+      requestTypes: [
+        ...bodyIntent.requestTypes,
+        ...markSubject(
+          subjectIntent.requestTypes.filter((t) => !bodyIntent.requestTypes.some((b) => b.value === t.value)),
+        ),
+      ],
+      scenarios: [
+        ...bodyIntent.scenarios,
+        ...markSubject(
+          subjectIntent.scenarios.filter((t) => !bodyIntent.scenarios.some((b) => b.value === t.value)),
+        ),
+      ],
+    };
     const hardware = extractHardware(sentences, rules.hardware);
     const power = extractPower(ownWords, rules.power, rules.polarity, {
       timesIn,
@@ -180,7 +203,10 @@ export function createUnderstander(book: RuleBook, options: UnderstandOptions): 
       ...base,
       requestTypes: sortBy(types, TYPE_ORDER),
       scenarios: sortBy(scenarios, SCENARIO_ORDER),
-      server: extractServer(sentences, rules.server, { providerDomains: options.providerDomains }),
+      server: mergeServer(
+        extractServer(sentences, rules.server, { providerDomains: options.providerDomains }),
+        extractServer(subjectSentences, rules.server, { providerDomains: options.providerDomains }),
+      ),
       access: extractAccess(ownWords, message.secrets, rules.access, rules.polarity),
       power:
         power.contradiction || power.authorization === 'unspecified'
@@ -221,6 +247,23 @@ export function createUnderstander(book: RuleBook, options: UnderstandOptions): 
       hotSwapQuestion: hardware.hotSwap ? { value: true, evidence: [hardware.hotSwap.evidence] } : null,
       contradictions: power.contradiction ? ['power_authorization'] : [],
     };
+  };
+}
+
+function markSubject<T>(found: Extracted<T>[]): Extracted<T>[] {
+  return found.map((f) => ({ ...f, evidence: { ...f.evidence, in: 'subject' as const } }));
+}
+
+/** Identifiers from the body first, then those only the subject gives. */
+function mergeServer(body: ServerFindings, subject: ServerFindings): ServerFindings {
+  const add = (a: Extracted<string>[], b: Extracted<string>[]) => [
+    ...a,
+    ...markSubject(b.filter((x) => !a.some((y) => y.value === x.value))),
+  ];
+  return {
+    serviceIds: add(body.serviceIds, subject.serviceIds),
+    ips: add(body.ips, subject.ips),
+    hostnames: add(body.hostnames, subject.hostnames),
   };
 }
 

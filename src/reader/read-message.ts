@@ -13,6 +13,7 @@ import { parseMime } from './parse-mime.js';
 import { quoteMarkerRules } from './quote-markers.js';
 import { signatureRules } from './signature.js';
 import { type SplitRules, splitReply } from './split-reply.js';
+import { isReplySubject } from './subject.js';
 
 export interface ReaderLimits {
   /** Raw message size accepted, in bytes. */
@@ -71,7 +72,6 @@ const MESSAGE_HEADERS = [
   'mime-version',
   'content-type',
 ];
-const REPLY_SUBJECT = /^\s*(?:(?:re|r|aw|sv|antw|réf|ref|fwd?|tr|wg|rv|enc)\s?(?:\[\d+\])?\s?:\s*)+/i;
 
 function textBody(
   plain: string | undefined,
@@ -172,7 +172,7 @@ export function createReader(options: ReaderOptions = {}): MessageReader {
         rules.secrets,
       );
       const parts = redacted.parts;
-      const ownSubject = REPLY_SUBJECT.test(parts.subject) ? '' : parts.subject;
+      const ownSubject = isReplySubject(parts.subject) ? '' : parts.subject;
       const language = detectLanguage(
         [parts.newText, ownSubject, parts.quoted.map((q) => q.text).join('\n'), parts.signature ?? ''],
         rules.language,

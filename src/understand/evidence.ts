@@ -5,9 +5,11 @@
 export interface Evidence {
   /** The sentence (or line) of the new text the value was read from. */
   text: string;
-  /** Offsets of that sentence in the new text: `newText.slice(start, end) === text`. */
+  /** Offsets of that sentence in the new text (`newText.slice(start, end) === text`), or in the subject. */
   start: number;
   end: number;
+  /** Set when the words are the message's own subject line rather than its body. */
+  in?: 'subject';
 }
 
 /** One value read from the new text, with its evidence, how sure the rule is, and which rule said so. */

@@ -117,8 +117,9 @@ function readSentence(
   const all = options.timesIn(sentence).filter(relevant(sentence, options.reference));
   if (!action && !deny) {
     // "Créneau : samedi entre 2h et 4h" under a permission given elsewhere.
-    if (all.length > 0 && anyMatch(rules.windowCue, text)) into.looseWindows.push(...all);
-    else if (anyMatch(rules.limit, text) && anyMatch(rules.only, text)) {
+    if (all.length > 0 && anyMatch(rules.windowCue, text) && !anyMatch(rules.otherTopic, text)) {
+      into.looseWindows.push(...all);
+    } else if (anyMatch(rules.limit, text) && anyMatch(rules.only, text)) {
       into.limited = true;
       into.evidence.push(evidenceOf(sentence));
     }
@@ -127,7 +128,13 @@ function readSentence(
   // Times belong to the permission when they sit in its clause and not in a part about something else
   // (« vous pouvez le redémarrer, la sauvegarde d'hier soir est ok »).
   const anchor = (deny ?? action)!.at;
-  const clause = clauseAt(sentence, anchor);
+  let clause = clauseAt(sentence, anchor);
+  // "redémarrage : ok dimanche entre 3h et 5h": a label's answer sits past its colon.
+  const isLabel = clause.text.split(/\s+/).length <= 3;
+  if (isLabel && /^\s*:/.test(text.slice(clause.end - sentence.start))) {
+    const next = clauseAt(sentence, text.indexOf(':', clause.end - sentence.start) + sentence.start + 2);
+    clause = { ...clause, end: next.end };
+  }
   const times = all.filter((t) => {
     const at = sentence.start + t.index;
     if (at < clause.start || at >= clause.end) return false;
@@ -151,8 +158,19 @@ function readSentence(
   if (isNegatedAt(sentence, action!.at, polarity)) return;
   // "after the reboot it failed", « le serveur a redémarré tout seul »: a story, not a permission.
   if (anyMatch(rules.past, text) && !granted) return;
-  if (times.length > 0) {
-    into.windows.push(...times);
+  const anyTime = anyMatch(rules.anyTime, text);
+  // "fine anytime, nobody uses it at night": no limit unless the customer restricts it ("only …").
+  if (anyTime && !anyMatch(rules.only, text)) {
+    into.grant = true;
+    into.anyTime = true;
+    into.evidence.push(evidenceOf(sentence));
+    return;
+  }
+  // Without a word of permission, only a time to come proposes a slot; a past one tells a story
+  // (« depuis la mise à jour d'hier soir (apt upgrade + reboot) »).
+  const proposed = granted ? times : times.filter((t) => t.problem !== 'past');
+  if (proposed.length > 0) {
+    into.windows.push(...proposed);
     into.evidence.push(evidenceOf(sentence));
     return;
   }
@@ -161,9 +179,9 @@ function readSentence(
     into.evidence.push(evidenceOf(sentence));
     return;
   }
-  if (granted || anyMatch(rules.anyTime, text)) {
+  if (granted || anyTime) {
     into.grant = true;
-    into.anyTime ||= anyMatch(rules.anyTime, text);
+    into.anyTime ||= anyTime;
     into.evidence.push(evidenceOf(sentence));
   }
 }
