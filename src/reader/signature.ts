@@ -41,7 +41,12 @@ function tailStart(lines: readonly string[], count: number): number {
   }
   return 0;
 }
-const isSentence = (s: string) => /[.!?]\s*$/.test(s) && s.trim().split(/\s+/).length >= 6;
+// A sentence ends in . ! ? and has some length; "IT Manager | Example Logistics Inc." is a signature line.
+const isSentence = (s: string) =>
+  /[.!?]\s*$/.test(s) &&
+  s.trim().split(/\s+/).length >= 6 &&
+  !s.includes('|') &&
+  !/(?:^|\s)(?:inc|ltd|co|corp|llc|plc|gmbh|s\.a|s\.a\.s|sarl)\.\s*$/i.test(s);
 // "Jean Dupont", "Marie-Claire O'Neil", "J. Martin": two to four capitalised words, no digits.
 const looksLikeName = (s: string) => /^\s*\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){1,3}\s*,?\s*$/u.test(s);
 

@@ -166,9 +166,13 @@ function readSentence(
     into.evidence.push(evidenceOf(sentence));
     return;
   }
-  // Without a word of permission, only a time to come proposes a slot; a past one tells a story
-  // (« depuis la mise à jour d'hier soir (apt upgrade + reboot) »).
-  const proposed = granted ? times : times.filter((t) => t.problem !== 'past');
+  // Without a word of permission, only a slot word with a time to come proposes a slot; otherwise the
+  // sentence tells what the server did (« il redémarre en boucle depuis les mises à jour de cette nuit »).
+  const proposed = granted
+    ? times
+    : anyMatch(rules.windowCue, text)
+      ? times.filter((t) => t.problem !== 'past')
+      : [];
   if (proposed.length > 0) {
     into.windows.push(...proposed);
     into.evidence.push(evidenceOf(sentence));

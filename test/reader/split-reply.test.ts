@@ -160,3 +160,13 @@ describe('splitReply: signatures', () => {
     expect(split('Thank you very much, all good now.').newText).toBe('Thank you very much, all good now.');
   });
 });
+
+describe('splitReply: signature lines that end like sentences', () => {
+  it('takes a name block whose company line ends with "Inc." or holds a "|" separator', () => {
+    const s = split(
+      'Backups ran last night.\n\nDana Whitfield\nOps Lead | Harbor Freight Systems Inc.\n+1 415 555 0199\nwww.harbor.example',
+    );
+    expect(s.newText).toBe('Backups ran last night.');
+    expect(s.signature).toMatch(/^Dana Whitfield/);
+  });
+});
