@@ -88,7 +88,8 @@ export function isNegatedAt(sentence: Sentence, at: number, rules: PolarityRules
   if (anyMatch(rules.cues, words.slice(-NEGATION_REACH - 1).join(' '))) return true;
   // A label answered after its colon: "Backup: none", « Pour la sauvegarde : nous n'en avons pas ».
   const after = sentence.text.slice(at - sentence.start, at - sentence.start + 160);
-  const label = /^[\p{L}’'-]+(?:\s+[\p{L}’'-]+){0,2}\s*[:=]\s*([^.;!?\n]*)/u.exec(after);
+  // Up to the first comma: « redémarrage : ok dimanche entre 3h et 5h, pas en semaine » answers "ok".
+  const label = /^[\p{L}’'-]+(?:\s+[\p{L}’'-]+){0,2}\s*[:=]\s*([^.;!?,\n]*)/u.exec(after);
   if (!label) return false;
   let answer = label[1]!;
   for (const neutral of rules.neutral) answer = answer.replace(neutral, (s) => ' '.repeat(s.length));
