@@ -10,8 +10,12 @@ import { createReader } from '../src/reader/read-message.js';
 import { labelledCases, PIPELINE_TEST_OPTIONS } from '../test/support/labelled.js';
 
 const verbose = process.argv.includes('--verbose');
-// --holdout: the messages of fixtures/holdout/, written apart and never used to tune rules.
-const set = process.argv.includes('--holdout') ? 'holdout' : 'tuning';
+// --holdout, --holdout-2: messages written apart (fixtures/holdout/, fixtures/holdout-2/), never used to tune rules.
+const set = process.argv.includes('--holdout-2')
+  ? 'holdout-2'
+  : process.argv.includes('--holdout')
+    ? 'holdout'
+    : 'tuning';
 const reader = createReader({
   ownAddresses: PIPELINE_TEST_OPTIONS.ownAddresses,
   ownMessageIdDomains: PIPELINE_TEST_OPTIONS.ownMessageIdDomains,

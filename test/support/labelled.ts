@@ -23,10 +23,11 @@ function walk(dir: string, pick: (name: string) => boolean): string[] {
 
 /**
  * fixtures/requests/**.eml (one message each) and fixtures/conversations/<case>/ (messages in file order); or,
- * with `set: 'holdout'`, the held-out messages of fixtures/holdout/ that no rule was tuned on.
+ * with `set: 'holdout'` or `'holdout-2'`, held-out messages written apart (the second set was never looked at
+ * while changing rules).
  */
-export function labelledCases(set: 'tuning' | 'holdout' = 'tuning'): LabelledCase[] {
-  const singles = walk(join(ROOT, 'fixtures', set === 'holdout' ? 'holdout' : 'requests'), (n) =>
+export function labelledCases(set: 'tuning' | 'holdout' | 'holdout-2' = 'tuning'): LabelledCase[] {
+  const singles = walk(join(ROOT, 'fixtures', set === 'tuning' ? 'requests' : set), (n) =>
     n.endsWith('.eml'),
   )
     .sort()
@@ -37,7 +38,7 @@ export function labelledCases(set: 'tuning' | 'holdout' = 'tuning'): LabelledCas
         JSON.parse(readFileSync(path.replace(/\.eml$/, '.expected.json'), 'utf8')) as Record<string, unknown>,
       ],
     }));
-  if (set === 'holdout') return singles;
+  if (set !== 'tuning') return singles;
   const convRoot = join(ROOT, 'fixtures', 'conversations');
   const conversations = readdirSync(convRoot, { withFileTypes: true })
     .filter((e) => e.isDirectory() && !e.name.startsWith('_'))
