@@ -4,7 +4,7 @@ import { replyTemplates } from '../compose/reply-templates.js';
 import { emptyThreadIndex, linkConversation, remember } from '../conversation/link.js';
 import { mergeFacts } from '../conversation/merge.js';
 import { type ConversationRecord, emptyRecord, type Sourced } from '../conversation/record.js';
-import { decide } from '../decide/decide.js';
+import { decide, policyTable } from '../decide/decide.js';
 import { type CustomerDirectory, checkSender, dmarcFailed } from '../directory/directory.js';
 import type { Language } from '../reader/inbound-message.js';
 import { createReader, type ReaderLimits } from '../reader/read-message.js';
@@ -65,6 +65,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
     providerDomains: options.providerDomains,
   });
   const templates = replyTemplates(book);
+  const policy = policyTable(book);
   const catalog = canonicalStatements(book, options.provider);
   const statements = Object.fromEntries(
     Object.entries(catalog).map(([id, s]) => [id, { fr: s.fr, en: s.en }]),
@@ -103,7 +104,7 @@ export function createPipeline(options: PipelineOptions): Pipeline {
       if (!automatic && dmarcFailed(facts.authenticationResults, options.trustedAuthservIds ?? []))
         senderProblems.push('dmarc_fail');
 
-      const decision = decide(record, {
+      const decision = decide(record, policy, {
         automatic,
         contradictions: facts.contradictions,
         senderProblems,

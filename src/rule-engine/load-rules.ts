@@ -8,6 +8,7 @@ import type { CompiledRule } from './compiled-rule.js';
 import {
   type LanguageProfileFile,
   type PatternRuleFile,
+  type PolicyTableFile,
   type ReplyTemplateFile,
   RuleFile,
 } from './rule-schema.js';
@@ -21,6 +22,7 @@ export interface RuleBook {
   patterns(set: string): readonly CompiledRule[];
   languageProfile(set: string): LanguageProfileFile;
   replyTemplate(set: string): ReplyTemplateFile;
+  policyTable(set: string): PolicyTableFile;
   /** Every set name, for tests that walk all rules. */
   readonly sets: readonly string[];
   readonly files: ReadonlyMap<string, { file: string; data: RuleFile }>;
@@ -151,6 +153,13 @@ export function loadRuleBook(dir: string = DEFAULT_RULES_DIR): RuleBook {
       const entry = files.get(set);
       if (entry?.data.schema !== 'language-profile/v1') {
         throw new RuleLoadError([`${dir}: no language profile file "${set}.yml"`]);
+      }
+      return entry.data;
+    },
+    policyTable(set) {
+      const entry = files.get(set);
+      if (entry?.data.schema !== 'policy-table/v1') {
+        throw new RuleLoadError([`${dir}: no policy table file "${set}.yml"`]);
       }
       return entry.data;
     },

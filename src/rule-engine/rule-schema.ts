@@ -100,10 +100,40 @@ export const StatementsFile = z.strictObject({
 });
 export type StatementsFile = z.infer<typeof StatementsFile>;
 
+const PolicyItem = z.strictObject({
+  id: RuleId,
+  description: z.string().min(10),
+  requiredFor: z.strictObject({
+    types: z.array(z.enum(['intervention', 'os_reinstall', 'hardware'])).min(1),
+    scenarios: z
+      .array(
+        z.enum([
+          'unresponsive',
+          'network_firewall',
+          'post_update',
+          'diagnostics',
+          'hardware_upgrade',
+          'hardware_replacement',
+        ]),
+      )
+      .optional(),
+  }),
+});
+
+/** The table of section 3: which items each request needs, in the order `missing` lists them. */
+export const PolicyTableFile = z.strictObject({
+  schema: z.literal('policy-table/v1'),
+  description: z.string().min(10),
+  items: z.array(PolicyItem).min(1),
+  recommended: z.array(PolicyItem).default([]),
+});
+export type PolicyTableFile = z.infer<typeof PolicyTableFile>;
+
 export const RuleFile = z.discriminatedUnion('schema', [
   PatternRuleFile,
   LanguageProfileFile,
   ReplyTemplateFile,
   StatementsFile,
+  PolicyTableFile,
 ]);
 export type RuleFile = z.infer<typeof RuleFile>;

@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { emptyThreadIndex, linkConversation, remember } from '../../src/conversation/link.js';
 import { mergeFacts } from '../../src/conversation/merge.js';
 import { emptyRecord } from '../../src/conversation/record.js';
-import { decide, missingItems } from '../../src/decide/decide.js';
+import { decide, missingItems as missingFor, policyTable } from '../../src/decide/decide.js';
+import { shippedRules } from '../../src/rule-engine/load-rules.js';
 import { facts, stated, x } from '../support/facts.js';
 
 const ctx = { automatic: false, contradictions: [], senderProblems: [], unreadable: false };
+const table = policyTable(shippedRules());
+const missingItems = (r: Parameters<typeof missingFor>[0]) => missingFor(r, table);
 
 describe('linkConversation', () => {
   it('links by ticket reference, then In-Reply-To, then References, else numbers a new one', () => {
@@ -59,7 +62,7 @@ describe('mergeFacts and decide', () => {
       'os_choice',
       'data_loss_ack',
     ]);
-    expect(decide(r, ctx).status).toBe('awaiting_customer');
+    expect(decide(r, table, ctx).status).toBe('awaiting_customer');
   });
 
   it('lets later statements override earlier ones field by field, and keeps what is not repeated', () => {
@@ -75,7 +78,7 @@ describe('mergeFacts and decide', () => {
         backup: stated('confirmed'),
       }),
     );
-    expect(decide(r, ctx)).toMatchObject({ status: 'ready', missing: [] });
+    expect(decide(r, table, ctx)).toMatchObject({ status: 'ready', missing: [] });
     r = mergeFacts(
       r,
       facts({ messageId: '<2@x>', power: stated({ authorization: 'denied', windows: [], limited: false }) }),
@@ -128,17 +131,42 @@ describe('mergeFacts and decide', () => {
 
   it('needs a person for contradictions, non-requests and sender problems; ignores automatic messages', () => {
     const r = mergeFacts(emptyRecord('I'), facts({ requestTypes: [x('intervention')] }));
-    expect(decide(r, { ...ctx, contradictions: ['power'] }).status).toBe('needs_review');
-    expect(decide(mergeFacts(emptyRecord('I'), facts()), ctx)).toMatchObject({
+    expect(decide(r, table, { ...ctx, contradictions: ['power'] }).status).toBe('needs_review');
+    expect(decide(mergeFacts(emptyRecord('I'), facts()), table, ctx)).toMatchObject({
       status: 'needs_review',
       reviewReasons: ['not_a_request'],
     });
-    expect(decide(r, { ...ctx, senderProblems: ['sender_not_authorized'] }).status).toBe('needs_review');
-    expect(decide(r, { ...ctx, automatic: true })).toEqual({
+    expect(decide(r, table, { ...ctx, senderProblems: ['sender_not_authorized'] }).status).toBe(
+      'needs_review',
+    );
+    expect(decide(r, table, { ...ctx, automatic: true })).toEqual({
       missing: [],
       recommended: [],
       status: 'ignored',
       reviewReasons: [],
     });
+  });
+});
+
+describe('policy table', () => {
+  it('is data in rules/policy, in the order of section 3, and every id has a predicate', () => {
+    expect(table.items.map((i) => i.id)).toEqual([
+      'server_id',
+      'access',
+      'power_authorization',
+      'power_window',
+      'backup',
+      'os_choice',
+      'data_loss_ack',
+      'component',
+      'downtime',
+      'maintenance_window',
+      'hardware_ack',
+    ]);
+    expect([...(table.items.find((i) => i.id === 'access')?.scenarios ?? [])]).toEqual([
+      'network_firewall',
+      'post_update',
+      'diagnostics',
+    ]);
   });
 });

@@ -27,9 +27,7 @@ function walk(dir: string, pick: (name: string) => boolean): string[] {
  * while changing rules).
  */
 export function labelledCases(set: 'tuning' | 'holdout' | 'holdout-2' = 'tuning'): LabelledCase[] {
-  const singles = walk(join(ROOT, 'fixtures', set === 'tuning' ? 'requests' : set), (n) =>
-    n.endsWith('.eml'),
-  )
+  const singles = walk(join(ROOT, 'fixtures', set === 'tuning' ? 'requests' : set), (n) => n.endsWith('.eml'))
     .sort()
     .map((path) => ({
       name: relative(ROOT, path),
