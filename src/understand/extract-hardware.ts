@@ -36,11 +36,35 @@ const CONFIDENCE: Record<ActionSource, number> = {
 };
 const QUESTION_CONFIDENCE = 0.6;
 
-function hotSwapQuestion(sentences: readonly Sentence[], rules: HardwareRules): Extracted<true> | null {
-  for (const sentence of sentences) {
-    if (sentence.text.length > MAX_SENTENCE) continue;
-    if (anyMatch(rules.hotSwap, sentence.text) && anyMatch(rules.question, sentence.text)) {
+/** A sentence that asks to replace a part or says one failed. */
+function replacing(reading: SentenceReading | undefined): boolean {
+  if (!reading) return false;
+  const parts: { action: string | null; faulty: boolean }[] = [...reading.drafts, ...reading.orphans];
+  return parts.some((p) => p.faulty || p.action === 'replace');
+}
+
+function hotSwapQuestion(
+  sentences: readonly Sentence[],
+  readings: readonly SentenceReading[],
+  rules: HardwareRules,
+): Extracted<true> | null {
+  for (const [i, sentence] of sentences.entries()) {
+    if (sentence.text.length > MAX_SENTENCE || !anyMatch(rules.question, sentence.text)) continue;
+    if (anyMatch(rules.hotSwap, sentence.text)) {
       return { value: true, evidence: evidenceOf(sentence), confidence: 0.85, ruleId: 'hardware.hot-swap' };
+    }
+    // "Disk 2 died, please swap it. Does the server need to go down for that?" asks for a hot swap; the
+    // same question about added RAM asks about downtime only.
+    if (
+      anyMatch(rules.downtimeAsked, sentence.text) &&
+      (replacing(readings[i]) || replacing(readings[i - 1]))
+    ) {
+      return {
+        value: true,
+        evidence: evidenceOf(sentence),
+        confidence: 0.7,
+        ruleId: 'hardware.downtime-asked',
+      };
     }
   }
   return null;
@@ -82,6 +106,6 @@ export function extractHardware(sentences: readonly Sentence[], rules: HardwareR
       ruleId: draft.ruleId,
     };
   });
-  const hotSwap = hotSwapQuestion(sentences, rules);
+  const hotSwap = hotSwapQuestion(sentences, readings, rules);
   return { components, hotSwapQuestion: hotSwap !== null, hotSwap };
 }

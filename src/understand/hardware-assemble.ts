@@ -42,6 +42,7 @@ function inferred(orphan: Orphan): Draft | null {
     actionSource: 'inferred',
     quantity: orphan.quantity,
     size: orphan.size,
+    sizeCurrent: orphan.currentSize,
     serials: [...orphan.serials],
     slot: orphan.slot,
     faulty: orphan.faulty,
@@ -53,6 +54,24 @@ function inferred(orphan: Orphan): Draft | null {
     also: new Set(),
     ruleId: 'hardware.size',
   };
+}
+
+/**
+ * Whether a clause's capacity becomes the component's: when it has none, when it had only what the server
+ * has now ("128 Go aujourd'hui… passer à 256 Go"), or when the clause breaks its total into modules.
+ */
+function takesSize(described: Draft, orphan: Orphan): boolean {
+  if (!described.size) return true;
+  if (described.sizeCurrent && !orphan.currentSize) return true;
+  const whole = gigabytes(described.size);
+  const each = orphan.size ? gigabytes(orphan.size) : null;
+  return (
+    described.quantity === null &&
+    orphan.quantity !== null &&
+    whole !== null &&
+    each !== null &&
+    whole === each * orphan.quantity
+  );
 }
 
 function attach(orphan: Orphan, drafts: Draft[]): void {
@@ -87,9 +106,12 @@ function attach(orphan: Orphan, drafts: Draft[]): void {
   }
   if (orphan.faulty) described.faulty = true;
   const sized = described.kind === 'ram' || described.kind === 'disk';
-  if (orphan.size && !described.size && sized) {
+  if (orphan.size && sized && takesSize(described, orphan)) {
+    // A count goes with its capacity: "64 Go de RAM (2 × 32 Go)" is two modules of 32 Go.
+    if (described.size === null) described.quantity ??= orphan.quantity;
+    else described.quantity = orphan.quantity;
     described.size = orphan.size;
-    described.quantity ??= orphan.quantity;
+    described.sizeCurrent = orphan.currentSize;
   }
   if (orphan.slot && !described.slot) described.slot = orphan.slot;
   for (const serial of orphan.serials)
@@ -143,9 +165,13 @@ function absorb(into: Draft, from: Draft, withQuantity: boolean): void {
   // The module count and size say more than the total: "2 x 32GB" rather than "64GB".
   if (withQuantity && breakdown(into, from)) {
     into.size = from.size;
+    into.sizeCurrent = from.sizeCurrent;
     into.quantity = from.quantity;
   }
-  into.size ??= from.size;
+  if (into.size === null && from.size !== null) {
+    into.size = from.size;
+    into.sizeCurrent = from.sizeCurrent;
+  }
   into.slot ??= from.slot;
   if (withQuantity) into.quantity ??= from.quantity;
   for (const serial of from.serials) if (!into.serials.includes(serial)) into.serials.push(serial);
@@ -197,6 +223,13 @@ export function assemble(readings: readonly SentenceReading[]): Draft[] {
         (a, b) => Math.abs(a.sentence - description.sentence) - Math.abs(b.sentence - description.sentence),
       )[0];
     if (owner) absorb(owner, { ...description, action: null, quantity: null }, false);
+  }
+  for (const request of requests) {
+    // What the server has now is the size of a part to replace, never of one to add or of an upgrade's target.
+    if (request.sizeCurrent && request.action !== 'replace') {
+      request.size = null;
+      request.quantity = null;
+    }
   }
   return requests.filter((d) => !d.negated && !(d.actionSource === 'derived' && diagnosis));
 }

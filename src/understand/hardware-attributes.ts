@@ -109,3 +109,24 @@ export function quantityAround(before: string, after: string, rules: HardwareRul
   const later = firstMatch(rules.quantityAfter, after.slice(0, 16));
   return later?.match.groups?.q ? Number(later.match.groups.q) || null : null;
 }
+
+/**
+ * A capacity given as a total and as its modules in one clause ("64GB RAM as 2 x 32GB modules"): the count
+ * and size of the modules, which say more than the total.
+ */
+export function modulesOf(
+  sizes: readonly Found<string>[],
+  clause: string,
+  clauseStart: number,
+  rules: HardwareRules,
+): { size: string; quantity: number } | null {
+  if (sizes.length < 2) return null;
+  for (const part of sizes) {
+    const each = gigabytes(part.value);
+    const quantity = quantityAround(clause.slice(0, part.start - clauseStart), '', rules);
+    if (each === null || quantity === null || quantity < 2) continue;
+    if (sizes.some((total) => total !== part && gigabytes(total.value) === each * quantity))
+      return { size: part.value, quantity };
+  }
+  return null;
+}

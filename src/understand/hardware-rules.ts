@@ -18,10 +18,18 @@ export interface HardwareRules {
   pastAfter: CompiledRule[];
   stateBefore: CompiledRule[];
   eventBefore: CompiledRule[];
+  /** Text before an action that makes it describe software using a part ("the app eats more"). */
+  usageBefore: CompiledRule[];
   notBound: CompiledRule[];
   ownObject: CompiledRule[];
   notBoundAfterAction: CompiledRule[];
   faulty: CompiledRule[];
+  /** A part full or used up by software: not failed, whatever failed beside it. */
+  usageState: CompiledRule[];
+  /** A clause giving what is there now: its capacity is a total, not a part's. */
+  currentState: CompiledRule[];
+  /** A pasted product line ("Device Model: Samsung SSD 860 EVO 1TB"): its component words are a name. */
+  productLine: CompiledRule[];
   otherSubject: CompiledRule[];
   negated: CompiledRule[];
   diagnosis: CompiledRule[];
@@ -36,6 +44,8 @@ export interface HardwareRules {
   infoQuestion: CompiledRule[];
   question: CompiledRule[];
   hotSwap: CompiledRule[];
+  /** "Does the server need to go down for that?": a hot swap question next to a replacement. */
+  downtimeAsked: CompiledRule[];
   quantity: CompiledRule[];
   quantityAfter: CompiledRule[];
   sizes: Scanner[];
@@ -90,10 +100,14 @@ export function hardwareRules(book: RuleBook): HardwareRules {
     pastAfter: tagged('past-after'),
     stateBefore: tagged('state-before'),
     eventBefore: tagged('event-before'),
+    usageBefore: tagged('usage-before'),
     notBound: tagged('not-bound'),
     ownObject: tagged('own-object'),
     notBoundAfterAction: tagged('not-bound-after-action'),
     faulty: tagged('faulty'),
+    usageState: tagged('usage-state'),
+    currentState: tagged('current-state'),
+    productLine: tagged('product-line'),
     otherSubject: tagged('other-subject'),
     negated: tagged('negated'),
     diagnosis: tagged('diagnosis'),
@@ -107,6 +121,7 @@ export function hardwareRules(book: RuleBook): HardwareRules {
     infoQuestion: tagged('info-question'),
     question: tagged('question'),
     hotSwap: tagged('hot-swap'),
+    downtimeAsked: tagged('downtime-asked'),
     quantity: tagged('quantity'),
     quantityAfter: tagged('quantity-after'),
     sizes: plain(tagged('size')),

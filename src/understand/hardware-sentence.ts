@@ -1,6 +1,14 @@
 import type { HardwareAction, HardwareKind } from '../record/schema.js';
 import { anyMatch } from '../rule-engine/compiled-rule.js';
-import { type Found, gigabytes, quantityAround, serialsIn, sizesIn, slotsIn } from './hardware-attributes.js';
+import {
+  type Found,
+  gigabytes,
+  modulesOf,
+  quantityAround,
+  serialsIn,
+  sizesIn,
+  slotsIn,
+} from './hardware-attributes.js';
 import type { HardwareRules } from './hardware-rules.js';
 import { actionsIn, bindAction, clausesOf, inSpan, kindsIn, nearest, type Span } from './hardware-words.js';
 
@@ -17,6 +25,8 @@ export interface Draft {
   actionSource: ActionSource | null;
   quantity: number | null;
   size: string | null;
+  /** The size is what the server has now ("128 Go aujourd'hui"), not the size of a part to add. */
+  sizeCurrent: boolean;
   serials: string[];
   slot: string | null;
   faulty: boolean;
@@ -40,6 +50,8 @@ export interface Orphan {
   negated: boolean;
   diagnosis: boolean;
   size: string | null;
+  /** See Draft.sizeCurrent. */
+  currentSize: boolean;
   /** "2 x 16GB added": the count before a capacity that names no component. */
   quantity: number | null;
   serials: string[];
@@ -63,12 +75,8 @@ export interface SentenceReading {
 const SIZED = new Set<HardwareKind>(['ram', 'disk']);
 
 /** Replacing a part by a better one is an upgrade ("by a more powerful model", 480GB SSDs by 1.92TB ones). */
-function upgradeLike(
-  clauseText: string,
-  sizes: readonly (Found<string> & { target: boolean })[],
-  rules: HardwareRules,
-) {
-  if (anyMatch(rules.upgradeCue, clauseText)) return true;
+function upgradeLike(betterSaid: boolean, sizes: readonly (Found<string> & { target: boolean })[]) {
+  if (betterSaid) return true;
   const target = sizes.find((s) => s.target);
   const targetGb = target ? gigabytes(target.value) : null;
   return targetGb !== null && sizes.some((s) => s !== target && (gigabytes(s.value) ?? Infinity) < targetGb);
@@ -89,7 +97,8 @@ export function readSentence(text: string, index: number, rules: HardwareRules):
   };
   // The acknowledgement's "replacing or upgrading hardware may cause…" asks for nothing.
   if (anyMatch(rules.genericStatement, text)) return reading;
-  const kinds = kindsIn(text, rules);
+  // "Device Model: Samsung SSD 860 EVO 1TB" names a product: its "SSD" is no second disk.
+  const kinds = anyMatch(rules.productLine, text) ? [] : kindsIn(text, rules);
   const actions = actionsIn(text, rules);
   const sizes = sizesIn(text, rules);
   const slots = slotsIn(text, rules);
@@ -97,9 +106,18 @@ export function readSentence(text: string, index: number, rules: HardwareRules):
   // "Are the drive bays hot-swappable?" asks for information; "Can you add RAM?" asks for work.
   const asks = anyMatch(rules.question, text) && !anyMatch(rules.politeRequest, text);
   let previousAction: HardwareAction | null = null;
-  for (const clause of clausesOf(text, rules)) {
+  const clauses = clausesOf(text, rules);
+  const named = clauses.map((clause) => kinds.some(inSpan(clause)));
+  // "changer la carte RAID, pour une avec cache": the better part may follow in clauses naming no part.
+  const better = clauses.map((clause) => anyMatch(rules.upgradeCue, text.slice(clause.start, clause.end)));
+  const betterFrom = (i: number): boolean => {
+    for (let j = i; j < clauses.length && (j === i || !named[j]); j++) if (better[j]) return true;
+    return false;
+  };
+  for (const [clauseIndex, clause] of clauses.entries()) {
     const clauseText = text.slice(clause.start, clause.end);
-    const faulty = anyMatch(rules.faulty, clauseText);
+    // "the backup failed because the disk is full": a full disk has not failed.
+    const faulty = anyMatch(rules.faulty, clauseText) && !anyMatch(rules.usageState, clauseText);
     const negated = anyMatch(rules.negated, clauseText);
     const diagnosis = anyMatch(rules.diagnosis, clauseText);
     const conditional = anyMatch(rules.conditional, clauseText);
@@ -109,6 +127,8 @@ export function readSentence(text: string, index: number, rules: HardwareRules):
     const clauseSerials = serials.filter(inSpan(clause));
     const clauseSizes = sizes.filter(inSpan(clause));
     const clauseSlots = slots.filter(inSpan(clause));
+    // "(128 Go aujourd'hui)", "the box has 64GB now": a total, which asks for nothing.
+    const current = clauseActions.length === 0 && anyMatch(rules.currentState, clauseText);
     if (clauseKinds.length === 0) {
       const action = clauseActions[0]?.value ?? null;
       // "the server no longer boots" says nothing about the disk named before it.
@@ -123,6 +143,7 @@ export function readSentence(text: string, index: number, rules: HardwareRules):
           negated,
           diagnosis,
           size: size?.value ?? null,
+          currentSize: current && size !== undefined,
           quantity: size ? quantityAround(text.slice(clause.start, size.start), '', rules) : null,
           serials: clauseSerials.flatMap((s) => s.value),
           slot: clauseSlots[0]?.value ?? null,
@@ -148,19 +169,20 @@ export function readSentence(text: string, index: number, rules: HardwareRules):
       const mine = <T extends Span>(items: readonly T[]) => items.filter((item) => owner(item) === group);
       const ownSizes = SIZED.has(group.value) ? mine(clauseSizes) : [];
       let action = bound ?? inherited;
-      if (action === 'replace' && !faulty && upgradeLike(clauseText, ownSizes, rules)) action = 'upgrade';
+      if (action === 'replace' && !faulty && upgradeLike(betterFrom(clauseIndex), ownSizes))
+        action = 'upgrade';
       // "replace the CPU by a faster one (a Xeon Gold)": what the clause asked reaches the next clauses.
       if (bound) clauseAction ??= action;
+      const modules = modulesOf(ownSizes, clauseText, clause.start, rules);
       reading.drafts.push({
         kind: group.value,
         action,
         actionSource: bound ? 'bound' : inherited ? 'inherited' : null,
-        quantity: quantityAround(
-          text.slice(clause.start, group.start),
-          text.slice(group.end, clause.end),
-          rules,
-        ),
-        size: ownSizes.find((s) => s.target)?.value ?? ownSizes[0]?.value ?? null,
+        quantity:
+          modules?.quantity ??
+          quantityAround(text.slice(clause.start, group.start), text.slice(group.end, clause.end), rules),
+        size: modules?.size ?? ownSizes.find((s) => s.target)?.value ?? ownSizes[0]?.value ?? null,
+        sizeCurrent: current && ownSizes.length > 0,
         serials: mine(clauseSerials).flatMap((s) => s.value),
         slot: mine(clauseSlots)[0]?.value ?? null,
         faulty,

@@ -56,7 +56,8 @@ export function actionsIn(text: string, rules: HardwareRules): Found<HardwareAct
       const end = m.index + m[0].length;
       if (better.some((b) => m.index >= b.index && end <= b.index + b[0].length)) continue;
       const before = text.slice(Math.max(0, m.index - CONTEXT_REACH), m.index);
-      if (anyMatch(rules.eventBefore, before)) continue;
+      // "after the RAM upgrade" is the past; "the app eats more" is software, not a request.
+      if (anyMatch(rules.eventBefore, before) || anyMatch(rules.usageBefore, before)) continue;
       if (anyMatch(rules.pastForm, m[0]) && pastEvent(text, m.index, end, rules)) continue;
       found.push({ value, start: m.index, end });
     }

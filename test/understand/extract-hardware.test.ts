@@ -356,6 +356,169 @@ describe('hot-swap questions', () => {
   });
 });
 
+describe('failures told as a story', () => {
+  it('reads a part that died or gave up as one to replace, with its size and slot', () => {
+    expect(parts('Our 1.92TB SSD in slot 5 just died this morning.')).toMatchObject([
+      { kind: 'disk', action: 'replace', size: '1.92TB', slot: '5', faulty: true },
+    ]);
+    expect(parts('Looks like the power supply gave up overnight.')).toMatchObject([
+      { kind: 'psu', action: 'replace', faulty: true },
+    ]);
+    expect(parts('One drive fell out of the array on Sunday.')).toMatchObject([
+      { kind: 'disk', action: 'replace', faulty: true },
+    ]);
+    expect(parts('Bonjour, le SSD de la baie 1 vient de lâcher.')).toMatchObject([
+      { kind: 'disk', action: 'replace', slot: '1', faulty: true },
+    ]);
+    expect(parts('Le deuxième disque dur est mort depuis hier soir.')).toMatchObject([
+      { kind: 'disk', action: 'replace', faulty: true },
+    ]);
+    expect(parts("L'alim a rendu l'âme.")).toMatchObject([{ kind: 'psu', action: 'replace', faulty: true }]);
+  });
+
+  it('takes the serial from pasted smartctl output, not the model line', () => {
+    const text = [
+      'The 480GB SSD in bay 4 died tonight, please swap it.',
+      '',
+      '=== START OF INFORMATION SECTION ===',
+      'Device Model:     INTEL SSDSC2KB480G8',
+      'Serial Number:    PHYF9123004Y480BGN',
+      'User Capacity:    480,103,981,056 bytes [480 GB]',
+    ].join('\n');
+    expect(parts(text)).toEqual([
+      {
+        kind: 'disk',
+        action: 'replace',
+        quantity: null,
+        size: '480GB',
+        serials: ['PHYF9123004Y480BGN'],
+        slot: '4',
+        faulty: true,
+        question: false,
+      },
+    ]);
+    const nvme = [
+      'Model Number:                       Samsung SSD 980 PRO 2TB',
+      'Serial Number:                      S6B0NL0W412345',
+      '',
+      'This NVMe is dead, can you replace it?',
+    ].join('\n');
+    expect(parts(nvme)).toMatchObject([
+      { kind: 'disk', action: 'replace', serials: ['S6B0NL0W412345'], slot: null, faulty: true },
+    ]);
+    expect(
+      parts('Le disque de la baie 2 a lâché.\nN° de série : ZL2K8R4T\nModèle : Seagate Exos 8 To'),
+    ).toMatchObject([{ kind: 'disk', serials: ['ZL2K8R4T'], slot: '2' }]);
+  });
+});
+
+describe('casual hot-swap questions', () => {
+  const asks = (text: string) => read(text).hotSwapQuestion;
+  it('are recognised', () => {
+    expect(asks('The SSD is dead. Could you replace it hot or do we need a shutdown?')).toBe(true);
+    expect(asks('Is that thing hot-swappable?')).toBe(true);
+    expect(asks('hot-swap ok?')).toBe(true);
+    expect(asks('Le disque est HS, vous pouvez le remplacer à chaud ?')).toBe(true);
+    expect(asks('Can the PSU be swapped out while the box is running?')).toBe(true);
+    expect(asks('PSU 1 failed. Will the server have to be shut down for the swap?')).toBe(true);
+    expect(asks('Le disque 3 a lâché. Faut-il éteindre le serveur ?')).toBe(true);
+  });
+  it('a downtime question about added memory is not one', () => {
+    expect(asks('We need 64GB more RAM. Does the box have to be shut down for that?')).toBe(false);
+    expect(asks('The update failed. Does the server need a reboot?')).toBe(false);
+  });
+});
+
+describe('quantities said loosely', () => {
+  it('reads "N more" and « N … de plus »', () => {
+    expect(parts('Could we get three more sticks of 8GB?')).toMatchObject([
+      { kind: 'ram', action: 'add', quantity: 3, size: '8GB' },
+    ]);
+    expect(parts('Please fit 4 more DIMMs.')).toMatchObject([{ kind: 'ram', action: 'add', quantity: 4 }]);
+    expect(parts('Il nous faudrait trois disques de plus.')).toMatchObject([
+      { kind: 'disk', action: 'add', quantity: 3 },
+    ]);
+    expect(parts('Add a couple more SSDs please.')).toMatchObject([{ kind: 'disk', quantity: 2 }]);
+  });
+
+  it('reads a total broken into modules, with "x", "×" and « Go »', () => {
+    expect(parts('Merci de rajouter 128 Go de RAM (4 × 32 Go).')).toMatchObject([
+      { kind: 'ram', action: 'add', quantity: 4, size: '32GB' },
+    ]);
+    expect(parts('We need 32GB (2x16GB) more memory.')).toMatchObject([
+      { kind: 'ram', action: 'add', quantity: 2, size: '16GB' },
+    ]);
+    expect(parts('Please add 96GB of RAM as 3 x 32GB modules.')).toMatchObject([
+      { kind: 'ram', action: 'add', quantity: 3, size: '32GB' },
+    ]);
+  });
+});
+
+describe('what the server has now', () => {
+  it('is not a part to add', () => {
+    expect(
+      parts(
+        'La RAM ne suffit plus (64 Go actuellement, la machine swappe). Merci d’ajouter 2 barrettes de 16 Go.',
+      ),
+    ).toEqual([
+      {
+        kind: 'ram',
+        action: 'add',
+        quantity: 2,
+        size: '16GB',
+        serials: [],
+        slot: null,
+        faulty: false,
+        question: false,
+      },
+    ]);
+    expect(parts('The server has 96GB at the moment.')).toEqual([]);
+    expect(parts('Nous avons aujourd’hui 16 Go de RAM.')).toEqual([]);
+    expect(parts('We have 32GB right now, please add more RAM.')).toMatchObject([
+      { kind: 'ram', action: 'add', size: null },
+    ]);
+    expect(parts('The box currently has 32GB of RAM. Please upgrade it to 64GB.')).toMatchObject([
+      { kind: 'ram', action: 'upgrade', size: '64GB' },
+    ]);
+  });
+});
+
+describe('software using memory or disk', () => {
+  it('is no component', () => {
+    expect(parts('Our Node service leaks memory and the server keeps swapping.')).toEqual([]);
+    expect(parts('The PHP workers use more and more RAM every hour.')).toEqual([]);
+    expect(parts('Memory consumption keeps increasing until the box freezes.')).toEqual([]);
+    expect(parts('Le swap est plein et la base de données rame.')).toEqual([]);
+    expect(parts('The nightly job failed because the disk is full.')).toEqual([]);
+    expect(parts('La mémoire est saturée par MySQL.')).toEqual([]);
+  });
+  it('still reads a real request next to it', () => {
+    expect(parts('The app eats all the memory, so please add 32GB of RAM.')).toMatchObject([
+      { kind: 'ram', action: 'add', size: '32GB' },
+    ]);
+    expect(parts('Could you swap out the PSU tonight?')).toMatchObject([{ kind: 'psu', action: 'replace' }]);
+  });
+});
+
+describe('a working part swapped for a better one', () => {
+  it('is an upgrade, in French too', () => {
+    expect(parts('Pourriez-vous remplacer la carte RAID par une meilleure ?')).toMatchObject([
+      { kind: 'raid_controller', action: 'upgrade' },
+    ]);
+    expect(parts('Nous voudrions changer le contrôleur RAID pour un modèle avec cache flash.')).toMatchObject(
+      [{ kind: 'raid_controller', action: 'upgrade' }],
+    );
+    expect(parts('Please change the RAID card, we want one with a battery-backed cache.')).toMatchObject([
+      { kind: 'raid_controller', action: 'upgrade' },
+    ]);
+  });
+  it('is a replacement when the part failed', () => {
+    expect(parts('Le contrôleur RAID est en panne, remplacez-le par un modèle plus rapide.')).toMatchObject([
+      { kind: 'raid_controller', action: 'replace', faulty: true },
+    ]);
+  });
+});
+
 describe('robustness', () => {
   it('never throws and its evidence points into the text', () => {
     const token = fc.constantFrom(
