@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { normalizeText } from '../src/reader/normalize-text.js';
 import { createReader } from '../src/reader/read-message.js';
+import { checkStatements } from './conformance-statements.js';
 import { reportTimeWindows, runTimeWindows } from './conformance-time-windows.js';
 
 interface ReplyQuoteCase {
@@ -194,6 +195,18 @@ if (runs('time-windows')) {
     failed = outcomes.some((o) => o.status === 'fail') || failed;
   } else {
     console.log(`time-windows: ${timeFile} not found`);
+    failed = true;
+  }
+}
+// The behaviour contract sits beside the corpora (../shared/spec next to ../shared/corpora).
+if (values.only === undefined) {
+  const policy = resolve(corpora, '../spec/intervention-policy.md');
+  if (existsSync(policy)) {
+    const { lines, ok } = checkStatements(policy);
+    for (const line of lines) console.log(line);
+    failed = !ok || failed;
+  } else {
+    console.log(`statements: ${policy} not found`);
     failed = true;
   }
 }
