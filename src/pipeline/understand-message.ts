@@ -1,6 +1,6 @@
 import type { InboundMessage } from '../reader/inbound-message.js';
 import { isReplySubject } from '../reader/subject.js';
-import type { Component, Os, RequestType, Scenario } from '../record/schema.js';
+import { type Component, type Os, REQUEST_TYPES, SCENARIOS, type Scenario } from '../record/schema.js';
 import type { RuleBook } from '../rule-engine/load-rules.js';
 import {
   type AckRules,
@@ -24,7 +24,7 @@ import {
   type ServerRules,
   serverRules,
 } from '../understand/extract-server.js';
-import type { MessageFacts } from '../understand/message-facts.js';
+import { blankFacts, type MessageFacts } from '../understand/message-facts.js';
 import { type Sentence, splitSentences } from '../understand/sentences.js';
 import { findTimes, type TimeRules, timeRules } from '../understand/time/index.js';
 
@@ -51,16 +51,6 @@ interface Rules {
 }
 
 export type Understander = (message: InboundMessage) => MessageFacts;
-
-const SCENARIO_ORDER: readonly Scenario[] = [
-  'unresponsive',
-  'network_firewall',
-  'post_update',
-  'diagnostics',
-  'hardware_upgrade',
-  'hardware_replacement',
-];
-const TYPE_ORDER: readonly RequestType[] = ['intervention', 'os_reinstall', 'hardware'];
 
 function sortBy<T extends { value: string }>(list: T[], order: readonly string[]): T[] {
   return [...list].sort((a, b) => order.indexOf(a.value) - order.indexOf(b.value));
@@ -201,8 +191,8 @@ export function createUnderstander(book: RuleBook, options: UnderstandOptions): 
 
     return {
       ...base,
-      requestTypes: sortBy(types, TYPE_ORDER),
-      scenarios: sortBy(scenarios, SCENARIO_ORDER),
+      requestTypes: sortBy(types, REQUEST_TYPES),
+      scenarios: sortBy(scenarios, SCENARIOS),
       server: mergeServer(
         extractServer(sentences, rules.server, { providerDomains: options.providerDomains }),
         extractServer(subjectSentences, rules.server, { providerDomains: options.providerDomains }),
@@ -269,6 +259,7 @@ function mergeServer(body: ServerFindings, subject: ServerFindings): ServerFindi
 
 function baseFacts(message: InboundMessage): MessageFacts {
   return {
+    ...blankFacts(),
     messageId: message.messageId ?? `<missing-${message.size}-${message.subject.length}@intake.invalid>`,
     date: message.date,
     from: message.from,
@@ -279,21 +270,6 @@ function baseFacts(message: InboundMessage): MessageFacts {
     automatic: message.automatic,
     authenticationResults: message.authenticationResults,
     secrets: message.secrets,
-    requestTypes: [],
-    scenarios: [],
-    server: { serviceIds: [], ips: [], hostnames: [] },
-    access: [],
-    power: null,
-    backup: null,
-    noBackupStated: false,
-    acknowledgements: { dataLoss: null, hardware: null },
-    os: null,
-    installOptions: null,
-    components: [],
-    downtime: null,
-    proposedWindows: [],
-    hotSwapQuestion: null,
-    contradictions: [],
     warnings: message.warnings.map((w) => w.code),
   };
 }

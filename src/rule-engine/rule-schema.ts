@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REQUEST_TYPES, SCENARIOS } from '../record/schema.js';
 
 /** Rule ids are stable names that tests, evidence and logs refer to: `area.name`, lower-case. */
 export const RuleId = z
@@ -104,19 +105,8 @@ const PolicyItem = z.strictObject({
   id: RuleId,
   description: z.string().min(10),
   requiredFor: z.strictObject({
-    types: z.array(z.enum(['intervention', 'os_reinstall', 'hardware'])).min(1),
-    scenarios: z
-      .array(
-        z.enum([
-          'unresponsive',
-          'network_firewall',
-          'post_update',
-          'diagnostics',
-          'hardware_upgrade',
-          'hardware_replacement',
-        ]),
-      )
-      .optional(),
+    types: z.array(z.enum(REQUEST_TYPES)).min(1),
+    scenarios: z.array(z.enum(SCENARIOS)).optional(),
   }),
 });
 

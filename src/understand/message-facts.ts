@@ -58,3 +58,35 @@ export interface MessageFacts {
   /** Warnings of the reader (parse problems) that a reviewer should see. */
   warnings: string[];
 }
+
+/** A message that states nothing yet: what extractors fill in, and what tests start from. */
+export function blankFacts(): MessageFacts {
+  return {
+    messageId: '',
+    date: null,
+    from: null,
+    subject: '',
+    inReplyTo: null,
+    references: [],
+    language: 'en',
+    automatic: { isAutomatic: false, reasons: [] },
+    authenticationResults: [],
+    secrets: [],
+    requestTypes: [],
+    scenarios: [],
+    server: { serviceIds: [], ips: [], hostnames: [] },
+    access: [],
+    power: null,
+    backup: null,
+    noBackupStated: false,
+    acknowledgements: { dataLoss: null, hardware: null },
+    os: null,
+    installOptions: null,
+    components: [],
+    downtime: null,
+    proposedWindows: [],
+    hotSwapQuestion: null,
+    contradictions: [],
+    warnings: [],
+  };
+}

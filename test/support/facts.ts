@@ -1,5 +1,5 @@
 import type { Extracted } from '../../src/understand/evidence.js';
-import type { MessageFacts } from '../../src/understand/message-facts.js';
+import { blankFacts, type MessageFacts } from '../../src/understand/message-facts.js';
 
 const ev = { text: 'x', start: 0, end: 1 };
 export const x = <T>(value: T): Extracted<T> => ({ value, evidence: ev, confidence: 1, ruleId: 'test' });
@@ -8,32 +8,11 @@ export const stated = <T>(value: T) => ({ value, evidence: [ev] });
 /** A message that says nothing; tests set what they need. */
 export function facts(over: Partial<MessageFacts> = {}): MessageFacts {
   return {
+    ...blankFacts(),
     messageId: '<m1@example.com>',
     date: '2026-11-25T09:00:00.000Z',
     from: { name: 'Ann', address: 'ann@example.com' },
     subject: 'Server',
-    inReplyTo: null,
-    references: [],
-    language: 'en',
-    automatic: { isAutomatic: false, reasons: [] },
-    authenticationResults: [],
-    secrets: [],
-    requestTypes: [],
-    scenarios: [],
-    server: { serviceIds: [], ips: [], hostnames: [] },
-    access: [],
-    power: null,
-    backup: null,
-    noBackupStated: false,
-    acknowledgements: { dataLoss: null, hardware: null },
-    os: null,
-    installOptions: null,
-    components: [],
-    downtime: null,
-    proposedWindows: [],
-    hotSwapQuestion: null,
-    contradictions: [],
-    warnings: [],
     ...over,
   };
 }
