@@ -1,0 +1,255 @@
+import type { ConversationRecord } from '../conversation/record.js';
+import type { CustomerDirectory } from '../directory/directory.js';
+import type { SecretKind } from '../reader/inbound-message.js';
+import type { Status } from '../record/schema.js';
+
+/**
+ * The service's durable state, behind one interface: SQLite (better-sqlite3) by default, PostgreSQL when
+ * DATABASE_URL says so. Every method is atomic on its own; `commitMessage` is the one transaction that turns
+ * a read message into its conversation's new state, so that a crash leaves either all of it or none.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending migrations; safe to run from several processes at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** A cheap round trip, for readiness checks. */
+  ping(): Promise<void>;
+
+  // ── Mailbox position ──────────────────────────────────────────────────────────────────────────
+  getMailboxState(mailbox: string): Promise<MailboxState | null>;
+  setMailboxState(mailbox: string, state: MailboxState): Promise<void>;
+
+  // ── Messages ───────────────────────────────────────────────────────────────────────────────────
+  /** The stored message with this key, whatever its state: the guard that makes ingest idempotent. */
+  findMessage(key: MessageKey): Promise<StoredMessage | null>;
+  /** Records where a message now sits in the mailbox (after a move, or a resync under a new UIDVALIDITY). */
+  updateMessageLocation(
+    id: number,
+    location: { mailbox: string; uidValidity: string; uid: number | null; state?: MessageState },
+  ): Promise<void>;
+
+  /**
+   * Commits one message: links it to its conversation (inside the same transaction, serialised per
+   * mailbox, so that two workers cannot give two conversations to one thread), runs `decide` on the loaded
+   * record, and stores what it returns: the record, the message row, its encrypted secrets, the outbox
+   * reply if any, and an audit entry. If the message key is already stored, nothing is written and the
+   * existing row is returned with `duplicate: true`.
+   */
+  commitMessage(input: CommitInput): Promise<CommitResult>;
+
+  // ── Conversations (for the desk and for replay) ───────────────────────────────────────────────
+  getConversation(id: string): Promise<StoredConversation | null>;
+  listConversations(filter: ConversationFilter): Promise<{ rows: ConversationSummary[]; total: number }>;
+
+  // ── Outbox ─────────────────────────────────────────────────────────────────────────────────────
+  getReply(id: number): Promise<OutboxReply | null>;
+  /** Replies not yet settled (pending, or sending without an outcome), oldest first. */
+  listUnsettledReplies(limit: number): Promise<OutboxReply[]>;
+  /**
+   * Moves a reply from `pending` to `sending` and counts the attempt, only if it is `pending` (compare and
+   * set): returns false when another worker took it or it is settled.
+   */
+  claimReply(id: number): Promise<boolean>;
+  settleReply(id: number, outcome: ReplyOutcome): Promise<void>;
+  /** Replies sent (or being sent) to an address since a time: the per-sender daily limit. */
+  countRepliesTo(address: string, since: Date): Promise<number>;
+
+  // ── Quarantine ────────────────────────────────────────────────────────────────────────────────
+  quarantine(entry: QuarantineEntry): Promise<number>;
+  listQuarantine(
+    limit: number,
+  ): Promise<(QuarantineEntry & { id: number; createdAt: string; resolvedAt: string | null })[]>;
+  resolveQuarantine(id: number): Promise<void>;
+
+  // ── Secrets ───────────────────────────────────────────────────────────────────────────────────
+  /** Decrypts one stored secret; the caller writes the audit entry (only the desk's reveal does this). */
+  revealSecret(id: number): Promise<string | null>;
+
+  // ── Directory and audit ───────────────────────────────────────────────────────────────────────
+  replaceDirectory(directory: CustomerDirectory): Promise<void>;
+  getDirectory(): Promise<CustomerDirectory | null>;
+  audit(entry: AuditEntry): Promise<void>;
+  listAudit(filter: {
+    subject?: string;
+    limit: number;
+  }): Promise<(AuditEntry & { id: number; at: string })[]>;
+}
+
+export interface MailboxState {
+  /** IMAP UIDVALIDITY is a 32-bit unsigned number that imapflow gives as a BigInt: kept as a string. */
+  uidValidity: string;
+  /** The highest UID handed to the ingest queue under this UIDVALIDITY. */
+  lastUid: number;
+}
+
+/** A message is the same message when its Message-ID and its content hash are (a resync must not duplicate). */
+export interface MessageKey {
+  messageId: string;
+  /** SHA-256 (hex) of the raw message. */
+  contentHash: string;
+}
+
+export type MessageState = 'processed' | 'ignored' | 'quarantined';
+
+export interface StoredMessage extends MessageKey {
+  id: number;
+  conversationId: string | null;
+  mailbox: string;
+  uidValidity: string;
+  uid: number | null;
+  state: MessageState;
+  receivedAt: string | null;
+  processedAt: string;
+}
+
+export interface StoredSecret {
+  placeholder: string;
+  kind: SecretKind;
+  label: string;
+  username: string | null;
+  /** The clear value: encrypted (AES-256-GCM) by the store before it is written, never logged. */
+  value: string;
+}
+
+/** What the linking inside the transaction needs from a message. */
+export interface ThreadKeys {
+  messageId: string;
+  subject: string;
+  inReplyTo: string | null;
+  references: readonly string[];
+}
+
+export interface ReplyDraft {
+  /** Our Message-ID, generated before anything is sent, so that a resend can be recognised. */
+  messageId: string;
+  to: string;
+  subject: string;
+  inReplyTo: string;
+  references: string[];
+  headers: Record<string, string>;
+  language: string;
+  requested: string[];
+  text: string;
+  html: string;
+}
+
+export interface Decided {
+  record: ConversationRecord;
+  status: Status;
+  missing: string[];
+  /** The line `intake parse --json` would print for this message (stored for the desk and for replay). */
+  line: unknown;
+  reply: ReplyDraft | null;
+}
+
+export interface CommitInput {
+  mailbox: string;
+  uidValidity: string;
+  uid: number | null;
+  key: MessageKey;
+  thread: ThreadKeys;
+  /** Headers and new text for the desk (never a secret: the reader already put placeholders in them). */
+  summary: {
+    from: string | null;
+    subject: string;
+    date: string | null;
+    newText: string;
+    automatic: boolean;
+    language: string;
+  };
+  secrets: StoredSecret[];
+  /**
+   * Called inside the transaction with the conversation id the thread links to, the record as stored (or
+   * null for a new conversation) and the record's reply history; returns what to store. Pure: no I/O.
+   */
+  decide(conversationId: string, stored: ConversationRecord | null): Decided;
+  /** Ignored messages (automatic) are stored and linked but do not change the record. */
+  state: MessageState;
+  receivedAt: string | null;
+}
+
+export interface CommitResult {
+  duplicate: boolean;
+  message: StoredMessage;
+  conversationId: string | null;
+  /** The outbox row created for the reply, if any. */
+  replyId: number | null;
+}
+
+export interface StoredConversation {
+  id: string;
+  record: ConversationRecord;
+  status: Status;
+  missing: string[];
+  line: unknown;
+  messages: StoredMessage[];
+  replies: OutboxReply[];
+  secrets: {
+    id: number;
+    messageId: string;
+    placeholder: string;
+    kind: SecretKind;
+    label: string;
+    username: string | null;
+  }[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConversationFilter {
+  status?: Status;
+  text?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface ConversationSummary {
+  id: string;
+  status: Status;
+  missing: string[];
+  requestTypes: string[];
+  server: string | null;
+  customer: string | null;
+  language: string;
+  lastCustomerMessageAt: string | null;
+  updatedAt: string;
+}
+
+export type ReplyStatus = 'pending' | 'sending' | 'sent' | 'uncertain' | 'failed' | 'refused_limit';
+
+export interface OutboxReply extends ReplyDraft {
+  id: number;
+  conversationId: string;
+  /** 1 for the conversation's first reply, then 2, …: one reply per revision. */
+  revision: number;
+  status: ReplyStatus;
+  attempts: number;
+  smtpResponse: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+export type ReplyOutcome =
+  | { status: 'sent'; smtpResponse: string }
+  | { status: 'uncertain'; reason: string }
+  | { status: 'failed'; reason: string }
+  | { status: 'refused_limit'; reason: string }
+  | { status: 'pending'; reason: string };
+
+export interface QuarantineEntry {
+  mailbox: string;
+  uidValidity: string;
+  uid: number | null;
+  messageId: string | null;
+  contentHash: string | null;
+  code: string;
+  reason: string;
+}
+
+export interface AuditEntry {
+  actor: string;
+  action: string;
+  subject: string;
+  details: Record<string, unknown>;
+}
