@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import type { AttachmentStream, HeaderValue, MailParserOptions, MessageText } from 'mailparser';
@@ -20,6 +21,8 @@ export interface ParsedMime {
   attachments: Attachment[];
   warnings: Warning[];
   size: number;
+  /** SHA-256 (hex) of the raw message: with the Message-ID, what makes a message the same message. */
+  sha256: string;
 }
 
 // Part headers are not exposed by mailparser's stream, so declared charsets are found in the raw bytes.
@@ -27,8 +30,8 @@ export interface ParsedMime {
 const CHARSET_SCAN_BYTES = 4 * 1024 * 1024;
 const CHARSET_DECL = /charset\s*=\s*"?([A-Za-z0-9_.:+-]{1,40})/gi;
 
-function unknownCharsets(raw: Buffer): string[] {
-  const head = raw.subarray(0, CHARSET_SCAN_BYTES).toString('latin1');
+function unknownCharsets(start: Buffer): string[] {
+  const head = start.toString('latin1');
   const unknown = new Set<string>();
   for (const match of head.matchAll(CHARSET_DECL)) {
     const name = match[1]!;
@@ -39,21 +42,6 @@ function unknownCharsets(raw: Buffer): string[] {
 
 function toBuffer(input: Buffer | string): Buffer {
   return typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-}
-
-async function readAll(stream: Readable, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
-    total += buf.length;
-    if (total > maxBytes) {
-      stream.destroy();
-      throw new MessageParseError('message_too_large', `message is larger than ${maxBytes} bytes`);
-    }
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks, total);
 }
 
 /** mailparser's options for the reader (exported so that the benchmark's floor parses exactly the same way). */
@@ -80,23 +68,20 @@ export async function parseMime(
   input: Buffer | string | Readable,
   options: MimeParseOptions,
 ): Promise<ParsedMime> {
-  const raw = input instanceof Readable ? await readAll(input, options.maxBytes) : toBuffer(input);
-  if (raw.length > options.maxBytes) {
+  if (!(input instanceof Readable) && input.length > options.maxBytes) {
     throw new MessageParseError(
       'message_too_large',
-      `message is ${raw.length} bytes, the limit is ${options.maxBytes}`,
+      `message is ${input.length} bytes, the limit is ${options.maxBytes}`,
     );
   }
-  if (raw.length === 0 || (/^\s*$/.test(raw.subarray(0, 4096).toString('latin1')) && raw.length <= 4096)) {
-    throw new MessageParseError('message_empty', 'message is empty');
-  }
-
+  const source = input instanceof Readable ? input : Readable.from([toBuffer(input)]);
   const warnings: Warning[] = [];
   const attachments: Attachment[] = [];
   const parser = new MailParser(mailParserOptions(options.maxParts));
 
   let headers: Map<string, HeaderValue> | undefined;
   let text: MessageText | undefined;
+  let failure: unknown;
   const done = new Promise<void>((resolve, reject) => {
     parser.on('headers', (h: Map<string, HeaderValue>) => {
       headers = h;
@@ -106,6 +91,7 @@ export async function parseMime(
         text = data;
         return;
       }
+      // Attachment bytes flow through and are dropped: only their size and hash stay.
       let size = 0;
       data.content.on('data', (chunk: Buffer) => {
         size += chunk.length;
@@ -123,10 +109,49 @@ export async function parseMime(
       });
       data.content.on('error', reject);
     });
-    parser.on('error', reject);
+    parser.on('error', (err) => {
+      failure = err;
+      reject(err);
+    });
     parser.on('end', () => resolve());
   });
-  parser.end(raw);
+  done.catch(() => {});
+
+  // The message streams through: it is hashed and counted on the way, never held whole (a 34 MB message
+  // with a 25 MB attachment costs a few MB here instead of its size three times over).
+  const hash = createHash('sha256');
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let size = 0;
+  try {
+    for await (const chunk of source) {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+      size += buf.length;
+      if (size > options.maxBytes) {
+        throw new MessageParseError('message_too_large', `message is larger than ${options.maxBytes} bytes`);
+      }
+      hash.update(buf);
+      if (headBytes < CHARSET_SCAN_BYTES) {
+        head.push(buf.subarray(0, CHARSET_SCAN_BYTES - headBytes));
+        headBytes += Math.min(buf.length, CHARSET_SCAN_BYTES - headBytes);
+      }
+      if (failure) break;
+      if (!parser.write(buf)) await drained(parser);
+    }
+  } catch (err) {
+    source.destroy();
+    parser.destroy();
+    if (err instanceof MessageParseError) throw err;
+    throw new MessageParseError('read_failed', `the message could not be read: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  const start = Buffer.concat(head, headBytes);
+  if (size === 0 || (size <= 4096 && /^\s*$/.test(start.toString('latin1')))) {
+    parser.destroy();
+    throw new MessageParseError('message_empty', 'message is empty');
+  }
+  parser.end();
   try {
     await done;
   } catch (err) {
@@ -140,7 +165,7 @@ export async function parseMime(
   }
   if (!headers) throw new MessageParseError('mime_unreadable', 'no header block found');
 
-  for (const name of unknownCharsets(raw)) {
+  for (const name of unknownCharsets(start)) {
     warnings.push({
       code: 'unknown_charset',
       message: `charset "${name}" is unknown; bytes decoded as UTF-8/Latin-1`,
@@ -156,6 +181,22 @@ export async function parseMime(
     html: text?.html,
     attachments,
     warnings,
-    size: raw.length,
+    size,
+    sha256: hash.digest('hex'),
   };
+}
+
+/** Resolves when a writable can take more, or when it failed (the failure surfaces where it is awaited). */
+function drained(stream: NodeJS.WritableStream & NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('error', done);
+    stream.once('close', done);
+  });
 }

@@ -46,6 +46,8 @@ export interface ReaderOptions {
 
 export interface ReadResult {
   message: InboundMessage;
+  /** SHA-256 (hex) of the raw bytes read. */
+  contentHash: string;
   /** Secret values found in the message, apart from the message (which holds only placeholders). */
   secrets: FoundSecret[];
 }
@@ -203,7 +205,7 @@ export function createReader(options: ReaderOptions = {}): MessageReader {
         warnings,
         size: mime.size,
       });
-      return { message, secrets: redacted.secrets };
+      return { message, secrets: redacted.secrets, contentHash: mime.sha256 };
     },
   };
 }
