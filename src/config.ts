@@ -11,6 +11,19 @@ const list = z
       .filter(Boolean),
   );
 
+function url(protocols: readonly string[]) {
+  return z.string().refine(
+    (s) => {
+      try {
+        return protocols.includes(new URL(s).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+}
+
 /** The environment the service reads, parsed once; names are the ones operators and scripts rely on. */
 export const ConfigSchema = z
   .object({
@@ -60,6 +73,80 @@ export const ConfigSchema = z
       .default(50 * 1024 * 1024)
       .describe('Larger messages are refused and quarantined'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    NODE_ENV: z.string().default('development').describe('"production" makes INTAKE_SECRET_KEY mandatory'),
+    INTAKE_IMAP_URL: url(['imap:', 'imaps:'])
+      .optional()
+      .describe(
+        'The support mailbox: imap://user:pass@host:port/INBOX or imaps://… (user and password URL-encoded)',
+      ),
+    INTAKE_IMAP_ACCESS_TOKEN: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('OAuth2 access token for IMAP (instead of the password in the URL)'),
+    INTAKE_SMTP_URL: url(['smtp:', 'smtps:'])
+      .optional()
+      .describe('Where replies are sent: smtp://user:pass@host:port or smtps://…'),
+    REDIS_URL: url(['redis:', 'rediss:'])
+      .default('redis://127.0.0.1:6379')
+      .describe('Redis for the BullMQ queues and the mailbox lease'),
+    DATABASE_URL: z
+      .string()
+      .min(1)
+      .default('file:intake.db')
+      .describe('file:path or a path for SQLite (the default), postgres://… for PostgreSQL'),
+    INTAKE_SECRET_KEY: z
+      .string()
+      .optional()
+      .describe(
+        "32-byte key (64 hex characters or base64) encrypting customers' passwords at rest; required in production",
+      ),
+    PORT: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .default(8080)
+      .describe('Port of the web desk and /metrics'),
+    INTAKE_PROCESSED_FOLDER: z
+      .string()
+      .min(1)
+      .default('Processed')
+      .describe('Where a message goes once its record is committed'),
+    INTAKE_PROCESSED_KEYWORD: z
+      .string()
+      .regex(/^[$A-Za-z][\w$-]*$/, 'an IMAP keyword')
+      .optional()
+      .describe('Flag processed messages with this keyword instead of moving them'),
+    INTAKE_QUARANTINE_FOLDER: z
+      .string()
+      .min(1)
+      .default('Quarantine')
+      .describe('Where unreadable messages go'),
+    INTAKE_SENT_FOLDER: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Append each sent reply to this folder (e.g. Sent)'),
+    INTAKE_REPLY_DAILY_LIMIT: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10)
+      .describe('Most automatic replies to one address in 24 hours'),
+    INTAKE_INGEST_CONCURRENCY: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(4)
+      .describe('Messages read at once per worker process'),
+    INTAKE_SMTP_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(30_000)
+      .describe('SMTP connection/socket timeout'),
   })
   .transform((c) => ({
     ...c,
@@ -73,4 +160,41 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = ConfigSchema.safeParse(env);
   if (parsed.success) return parsed.data;
   throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+}
+
+/** What `intake worker` needs beyond `parse`: every missing piece listed at once. */
+export function requireWorkerConfig(config: Config): void {
+  const problems: string[] = [];
+  if (!config.INTAKE_IMAP_URL) problems.push('INTAKE_IMAP_URL: required to run the worker');
+  if (!config.INTAKE_SMTP_URL) problems.push('INTAKE_SMTP_URL: required to run the worker');
+  if (config.NODE_ENV === 'production' && !config.INTAKE_SECRET_KEY) {
+    problems.push(
+      "INTAKE_SECRET_KEY: required in production (customers' passwords are stored encrypted with it)",
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** The configuration as `intake check-config` prints it: passwords, tokens and keys masked. */
+export function maskedConfig(config: Config): Record<string, unknown> {
+  const mask = (value: unknown) => (value === undefined ? undefined : '***');
+  const maskUrl = (value: string | undefined) => {
+    if (!value) return value;
+    try {
+      const u = new URL(value);
+      if (u.password) u.password = '***';
+      return u.toString();
+    } catch {
+      return '***';
+    }
+  };
+  return {
+    ...config,
+    INTAKE_IMAP_URL: maskUrl(config.INTAKE_IMAP_URL),
+    INTAKE_SMTP_URL: maskUrl(config.INTAKE_SMTP_URL),
+    REDIS_URL: maskUrl(config.REDIS_URL),
+    DATABASE_URL: maskUrl(config.DATABASE_URL),
+    INTAKE_SECRET_KEY: mask(config.INTAKE_SECRET_KEY),
+    INTAKE_IMAP_ACCESS_TOKEN: mask(config.INTAKE_IMAP_ACCESS_TOKEN),
+  };
 }

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Logger } from 'pino';
+import { MessageParseError } from '../errors.js';
+import type { Advance } from '../pipeline/advance.js';
+import { parseLine } from '../pipeline/parse-line.js';
+import type { Understander } from '../pipeline/understand-message.js';
+import type { IngestJob, ReplyJob } from '../queue/jobs.js';
+import type { MessageReader } from '../reader/read-message.js';
+import type { Store } from '../store/store.js';
+
+/** What ingest needs from the mailbox: read one message as a stream, then file it. */
+export interface IngestMailbox {
+  download(uid: number, uidValidity: string): Promise<Readable>;
+  markProcessed(uid: number, uidValidity: string): Promise<void>;
+  quarantine(uid: number, uidValidity: string): Promise<void>;
+}
+
+export interface IngestDeps {
+  store: Store;
+  mailbox: IngestMailbox;
+  reader: MessageReader;
+  understand: Understander;
+  advance: Advance;
+  enqueueReply(job: ReplyJob): Promise<void>;
+  /** Domain of our Message-IDs. */
+  messageIdDomain: string;
+  log: Logger;
+  /** Called with the time from the message being seen to its record being committed. */
+  onCommitted?(job: IngestJob, ms: number, outcome: IngestOutcome): void;
+}
+
+export type IngestOutcome = 'committed' | 'duplicate' | 'ignored' | 'quarantined';
+
+/** Our own Message-ID, made before anything is sent: a resend is recognised by it. */
+export function newMessageId(domain: string): string {
+  return `<${Date.now().toString(36)}.${randomBytes(9).toString('base64url')}@${domain}>`;
+}
+
+/**
+ * One message from the mailbox to a committed record: download (streamed), read, understand, and in one
+ * store transaction link, merge, decide and write the record, the message, its secrets and the reply to
+ * send. Only then is the message filed as processed, and the reply queued. An unreadable message is
+ * quarantined with its reason, in the store and in the mailbox; it is never lost and never retried.
+ */
+export function createIngest(deps: IngestDeps): (job: IngestJob) => Promise<IngestOutcome> {
+  const { store, mailbox, reader, understand, advance, log } = deps;
+  return async (job) => {
+    const stream = await mailbox.download(job.uid, job.uidValidity);
+    let read: Awaited<ReturnType<MessageReader['read']>>;
+    try {
+      read = await reader.read(stream);
+    } catch (err) {
+      if (!(err instanceof MessageParseError)) throw err;
+      await store.quarantine({
+        mailbox: job.mailbox,
+        uidValidity: job.uidValidity,
+        uid: job.uid,
+        messageId: job.messageId,
+        contentHash: null,
+        code: err.code,
+        reason: err.message,
+      });
+      await mailbox.quarantine(job.uid, job.uidValidity);
+      log.warn({ msg: 'message quarantined', uid: job.uid, messageId: job.messageId, code: err.code });
+      deps.onCommitted?.(job, Date.now() - job.seenAt, 'quarantined');
+      return 'quarantined';
+    }
+    const { message, secrets, contentHash } = read;
+    const facts = understand(message);
+    const automatic = facts.automatic.isAutomatic;
+    const result = await store.commitMessage({
+      mailbox: job.mailbox,
+      uidValidity: job.uidValidity,
+      uid: job.uid,
+      key: { messageId: facts.messageId, contentHash },
+      thread: {
+        messageId: facts.messageId,
+        subject: facts.subject,
+        inReplyTo: facts.inReplyTo,
+        references: facts.references,
+      },
+      summary: {
+        from: facts.from?.address ?? null,
+        subject: message.subject,
+        date: message.date,
+        newText: message.newText,
+        automatic,
+        language: message.language,
+      },
+      secrets: secrets.map((s) => ({
+        placeholder: s.ref.placeholder,
+        kind: s.ref.kind,
+        label: s.ref.label,
+        username: s.ref.username,
+        value: s.value.reveal(),
+      })),
+      state: automatic ? 'ignored' : 'processed',
+      receivedAt: message.date,
+      decide: (conversationId, stored) => {
+        const { record, decision, reply } = advance(conversationId, stored, facts);
+        return {
+          record,
+          status: decision.status,
+          missing: decision.missing,
+          line: parseLine(
+            `imap:${job.mailbox}/${job.uidValidity}/${job.uid}`,
+            facts,
+            record,
+            decision,
+            reply,
+          ),
+          reply: reply ? { ...reply, messageId: newMessageId(deps.messageIdDomain) } : null,
+        };
+      },
+    });
+    await mailbox.markProcessed(job.uid, job.uidValidity);
+    if (result.replyId !== null && result.conversationId !== null) {
+      const row = await store.getReply(result.replyId);
+      if (row)
+        await deps.enqueueReply({
+          replyId: row.id,
+          conversationId: row.conversationId,
+          revision: row.revision,
+        });
+    }
+    const outcome: IngestOutcome = result.duplicate ? 'duplicate' : automatic ? 'ignored' : 'committed';
+    log.info({
+      msg: 'message processed',
+      uid: job.uid,
+      messageId: facts.messageId,
+      conversation: result.conversationId,
+      outcome,
+    });
+    deps.onCommitted?.(job, Date.now() - job.seenAt, outcome);
+    return outcome;
+  };
+}

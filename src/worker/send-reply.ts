@@ -1,0 +1,127 @@
+import type { Logger } from 'pino';
+import { IntakeError } from '../errors.js';
+import type { ReplyJob } from '../queue/jobs.js';
+import type { OutboxReply, Store } from '../store/store.js';
+
+/** What sending needs from the mailer (src/mailer). */
+export interface ReplyMailer {
+  send(reply: OutboxReply, from: string): Promise<{ response: string }>;
+  buildRaw(reply: OutboxReply, from: string): Promise<Buffer>;
+}
+
+/** The mailbox's Sent folder, when replies are kept there: it also tells whether an attempt got through. */
+export interface SentFolder {
+  append(raw: Buffer): Promise<void>;
+  contains(messageId: string): Promise<boolean>;
+}
+
+export interface SendReplyDeps {
+  store: Store;
+  mailer: ReplyMailer;
+  sent: SentFolder | null;
+  /** The support address replies come from. */
+  from: string;
+  /** Our own addresses: never a recipient (a loop). */
+  ownAddresses: readonly string[];
+  dailyLimit: number;
+  log: Logger;
+  /** Classifies a send failure: permanent ones are not retried. */
+  isPermanent(err: unknown): boolean;
+  onSent?(reply: OutboxReply): void;
+}
+
+export type SendOutcome =
+  | 'sent'
+  | 'already_settled'
+  | 'uncertain'
+  | 'refused_limit'
+  | 'refused_loop'
+  | 'failed';
+
+const DAY_MS = 24 * 3_600_000;
+
+/**
+ * Sends one outbox reply at most once. The row moves pending → sending before the SMTP transaction (compare
+ * and set, so two workers never both send); if a worker dies after that, the retry finds `sending`: the Sent
+ * folder (when kept) says whether the reply got through, otherwise the reply is marked `uncertain` for a
+ * person rather than risk a second copy. Transient failures put it back to `pending` and retry; permanent
+ * ones settle it as `failed`.
+ */
+export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise<SendOutcome> {
+  const { store, log } = deps;
+  return async (job) => {
+    const reply = await store.getReply(job.replyId);
+    if (!reply) throw new IntakeError('job_invalid', `no outbox reply ${job.replyId}`);
+    if (
+      reply.status === 'sent' ||
+      reply.status === 'failed' ||
+      reply.status === 'uncertain' ||
+      reply.status === 'refused_limit'
+    ) {
+      return 'already_settled';
+    }
+    if (reply.status === 'sending') {
+      // An earlier attempt was interrupted between claiming and settling.
+      if (deps.sent && (await deps.sent.contains(reply.messageId))) {
+        await store.settleReply(reply.id, {
+          status: 'sent',
+          smtpResponse: 'found in the Sent folder after a restart',
+        });
+        return 'sent';
+      }
+      await store.settleReply(reply.id, {
+        status: 'uncertain',
+        reason: 'interrupted during sending; not resent to avoid a duplicate',
+      });
+      log.warn({ msg: 'reply outcome uncertain', replyId: reply.id, conversation: reply.conversationId });
+      return 'uncertain';
+    }
+    const to = reply.to.toLowerCase();
+    if (deps.ownAddresses.includes(to)) {
+      await store.settleReply(reply.id, {
+        status: 'failed',
+        reason: 'the recipient is one of our own addresses',
+      });
+      return 'refused_loop';
+    }
+    const recent = await store.countRepliesTo(to, new Date(Date.now() - DAY_MS));
+    if (recent >= deps.dailyLimit) {
+      await store.settleReply(reply.id, {
+        status: 'refused_limit',
+        reason: `${recent} replies to this address in 24 h`,
+      });
+      log.warn({ msg: 'reply refused by the daily limit', replyId: reply.id, count: recent });
+      return 'refused_limit';
+    }
+    if (!(await store.claimReply(reply.id))) return 'already_settled';
+    let response: string;
+    try {
+      ({ response } = await deps.mailer.send(reply, deps.from));
+    } catch (err) {
+      if (deps.isPermanent(err)) {
+        await store.settleReply(reply.id, { status: 'failed', reason: (err as Error).message });
+        log.warn({ msg: 'reply refused permanently', replyId: reply.id, err });
+        return 'failed';
+      }
+      await store.settleReply(reply.id, { status: 'pending', reason: (err as Error).message });
+      throw err;
+    }
+    await store.settleReply(reply.id, { status: 'sent', smtpResponse: response });
+    deps.onSent?.(reply);
+    if (deps.sent) {
+      try {
+        await deps.sent.append(await deps.mailer.buildRaw(reply, deps.from));
+      } catch (err) {
+        // The reply went out; a copy missing from Sent is worth a warning, not a resend.
+        log.warn({ msg: 'could not append the reply to the Sent folder', replyId: reply.id, err });
+      }
+    }
+    log.info({
+      msg: 'reply sent',
+      replyId: reply.id,
+      conversation: reply.conversationId,
+      revision: reply.revision,
+    });
+    return 'sent';
+  };
+}
