@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import { IntakeError } from '../errors.js';
 import type { ReplyJob } from '../queue/jobs.js';
+import { decideSend, type SendPolicy, sendWindows } from '../mailer/send-policy.js';
 import type { OutboxReply, Store } from '../store/store.js';
 
-/** What sending needs from the mailer (src/mailer). */
+/** What sending needs from the mailer (src/mailer): the bytes sent come back, for the Sent folder. */
 export interface ReplyMailer {
-  send(reply: OutboxReply, from: string): Promise<{ response: string }>;
-  buildRaw(reply: OutboxReply, from: string): Promise<Buffer>;
+  send(reply: OutboxReply, from: string): Promise<{ response: string; raw: Buffer }>;
 }
 
 /** The mailbox's Sent folder, when replies are kept there: it also tells whether an attempt got through. */
@@ -21,12 +21,11 @@ export interface SendReplyDeps {
   sent: SentFolder | null;
   /** The support address replies come from. */
   from: string;
-  /** Our own addresses: never a recipient (a loop). */
-  ownAddresses: readonly string[];
-  dailyLimit: number;
+  /** Daily limit, burst limit and loop guard (src/mailer/send-policy.ts). */
+  policy: SendPolicy;
   log: Logger;
-  /** Classifies a send failure: permanent ones are not retried. */
-  isPermanent(err: unknown): boolean;
+  /** Classifies a send failure: permanent ones are not retried (src/mailer/classify.ts). */
+  classify(err: unknown): { permanent: boolean; possiblyDelivered: boolean };
   onSent?(reply: OutboxReply): void;
 }
 
@@ -38,7 +37,6 @@ export type SendOutcome =
   | 'refused_loop'
   | 'failed';
 
-const DAY_MS = 24 * 3_600_000;
 
 /**
  * Sends one outbox reply at most once. The row moves pending → sending before the SMTP transaction (compare
@@ -76,41 +74,49 @@ export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise
       log.warn({ msg: 'reply outcome uncertain', replyId: reply.id, conversation: reply.conversationId });
       return 'uncertain';
     }
-    const to = reply.to.toLowerCase();
-    if (deps.ownAddresses.includes(to)) {
-      await store.settleReply(reply.id, {
-        status: 'failed',
-        reason: 'the recipient is one of our own addresses',
-      });
-      return 'refused_loop';
-    }
-    const recent = await store.countRepliesTo(to, new Date(Date.now() - DAY_MS));
-    if (recent >= deps.dailyLimit) {
-      await store.settleReply(reply.id, {
-        status: 'refused_limit',
-        reason: `${recent} replies to this address in 24 h`,
-      });
-      log.warn({ msg: 'reply refused by the daily limit', replyId: reply.id, count: recent });
-      return 'refused_limit';
+    const windows = sendWindows(new Date(), deps.policy);
+    const decision = decideSend(
+      reply.to,
+      {
+        sentToday: await store.countRepliesTo(reply.to.toLowerCase(), windows.day),
+        sentRecently: await store.countRepliesTo(reply.to.toLowerCase(), windows.burst),
+      },
+      deps.policy,
+    );
+    if (!decision.send) {
+      await store.settleReply(reply.id, { status: 'refused_limit', reason: `${decision.code}: ${decision.reason}` });
+      log.warn({ msg: 'reply refused', replyId: reply.id, code: decision.code });
+      return decision.code === 'daily_limit' || decision.code === 'burst_limit' ? 'refused_limit' : 'refused_loop';
     }
     if (!(await store.claimReply(reply.id))) return 'already_settled';
-    let response: string;
+    let sent: { response: string; raw: Buffer };
     try {
-      ({ response } = await deps.mailer.send(reply, deps.from));
+      sent = await deps.mailer.send(reply, deps.from);
     } catch (err) {
-      if (deps.isPermanent(err)) {
+      const failure = deps.classify(err);
+      if (failure.permanent) {
         await store.settleReply(reply.id, { status: 'failed', reason: (err as Error).message });
         log.warn({ msg: 'reply refused permanently', replyId: reply.id, err });
         return 'failed';
       }
+      // The connection broke after the message may have gone out: never risk a second copy.
+      if (failure.possiblyDelivered) {
+        if (deps.sent && (await deps.sent.contains(reply.messageId))) {
+          await store.settleReply(reply.id, { status: 'sent', smtpResponse: 'found in the Sent folder' });
+          return 'sent';
+        }
+        await store.settleReply(reply.id, { status: 'uncertain', reason: (err as Error).message });
+        log.warn({ msg: 'reply outcome uncertain', replyId: reply.id, err });
+        return 'uncertain';
+      }
       await store.settleReply(reply.id, { status: 'pending', reason: (err as Error).message });
       throw err;
     }
-    await store.settleReply(reply.id, { status: 'sent', smtpResponse: response });
+    await store.settleReply(reply.id, { status: 'sent', smtpResponse: sent.response });
     deps.onSent?.(reply);
     if (deps.sent) {
       try {
-        await deps.sent.append(await deps.mailer.buildRaw(reply, deps.from));
+        await deps.sent.append(sent.raw);
       } catch (err) {
         // The reply went out; a copy missing from Sent is worth a warning, not a resend.
         log.warn({ msg: 'could not append the reply to the Sent folder', replyId: reply.id, err });

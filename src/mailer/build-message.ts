@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { OutboxReply } from '../store/store.js';
+import { replyInvalid as invalid } from './classify.js';
+
+/** The fields of a stored reply that the message is made of. */
+export type OutgoingReply = Pick<
+  OutboxReply,
+  'messageId' | 'to' | 'subject' | 'inReplyTo' | 'references' | 'headers' | 'text' | 'html' | 'createdAt'
+>;
+
+/** Headers the message builds itself: a stored reply may not set or duplicate them. */
+const RESERVED_HEADERS = new Set([
+  'from',
+  'sender',
+  'to',
+  'cc',
+  'bcc',
+  'reply-to',
+  'subject',
+  'date',
+  'message-id',
+  'in-reply-to',
+  'references',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+  'return-path',
+  'received',
+]);
+const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,75}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a control character in a header value is the point
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+function angle(id: string, what: string): string {
+  const bare = id.trim().replace(/^<|>$/g, '');
+  if (!/^[^\s<>@]+@[^\s<>@]+$/.test(bare)) throw invalid(`${what} ${JSON.stringify(id)} is not a message id`);
+  return `<${bare}>`;
+}
+
+/**
+ * The customer's ids are taken as they came (some clients write ids without "@"); only one that would break
+ * the header (spaces, brackets, control characters) is left out, rather than leaving the customer unanswered.
+ */
+function looseId(id: string): string | null {
+  const bare = id.trim().replace(/^<|>$/g, '');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a control character breaks the header
+  return bare === '' || /[\s<>\u0000-\u001f\u007f]/.test(bare) ? null : `<${bare}>`;
+}
+
+/**
+ * SQLite's CURRENT_TIMESTAMP gives "YYYY-MM-DD HH:MM:SS" in UTC without a zone; JavaScript would read it as
+ * local time.
+ */
+function parseStoredTime(value: string): Date | null {
+  const zoneless = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/.test(value.trim());
+  const date = new Date(zoneless ? `${value.trim().replace(' ', 'T')}Z` : value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** The reply's Message-ID as written in the message (`<id@domain>`). */
+export function messageIdOf(reply: Pick<OutgoingReply, 'messageId'>): string {
+  return angle(reply.messageId, 'Message-ID');
+}
+
+export interface BuildOptions {
+  /** The Date header; by default the reply's `createdAt` (when it was composed and committed). */
+  date?: Date;
+}
+
+/**
+ * The message of a reply, as MailComposer options. Everything in it comes from the stored reply and the
+ * support address, so that building it again gives the same bytes: the Date is the reply's creation time and
+ * the MIME boundary derives from the Message-ID. A resend is then the very message sent before, and what is
+ * appended to the Sent folder is what the customer received.
+ */
+export function messageOptions(reply: OutgoingReply, from: string, options: BuildOptions = {}) {
+  const to = reply.to.trim();
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(to))
+    throw invalid(`recipient ${JSON.stringify(reply.to)} is not an address`);
+  const messageId = angle(reply.messageId, 'Message-ID');
+  // RFC 3834: what keeps other robots from answering us. Always ours, whatever the stored reply says.
+  const headers: Record<string, string> = { 'Auto-Submitted': 'auto-replied' };
+  const seen = new Set<string>();
+  for (const [name, value] of Object.entries(reply.headers)) {
+    const key = name.toLowerCase();
+    if (!HEADER_NAME.test(name)) throw invalid(`header name ${JSON.stringify(name)}`);
+    if (RESERVED_HEADERS.has(key)) throw invalid(`header ${name} is built by the mailer`);
+    if (seen.has(key)) throw invalid(`header ${name} is given twice`);
+    if (CONTROL.test(value)) throw invalid(`header ${name} holds a control character`);
+    seen.add(key);
+    if (key !== 'auto-submitted') headers[name] = value;
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a line break would end the Subject header
+  const subject = reply.subject.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+  const date = options.date ?? parseStoredTime(reply.createdAt) ?? new Date();
+  return {
+    from,
+    to,
+    subject,
+    messageId,
+    date,
+    inReplyTo: looseId(reply.inReplyTo ?? '') ?? undefined,
+    references: reply.references.flatMap((id) => looseId(id) ?? []),
+    headers,
+    text: reply.text,
+    html: reply.html,
+    baseBoundary: createHash('sha256').update(messageId).digest('hex').slice(0, 24),
+    newline: 'windows',
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
+/** The address part of `Name <address>` or of a bare address. */
+export function envelopeAddress(from: string): string {
+  const match = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(from);
+  return (match ? match[1]! : from).trim();
+}
+
+/** The exact RFC 5322 bytes of a reply (CRLF line ends): what is sent, and what is appended to Sent. */
+export async function buildRaw(
+  reply: OutgoingReply,
+  from: string,
+  options: BuildOptions = {},
+): Promise<Buffer> {
+  return new MailComposer(messageOptions(reply, from, options)).compile().build();
+}
