@@ -9,8 +9,8 @@ export function emptyThreadIndex(): ThreadIndex {
   return { byMessageId: new Map(), known: new Set() };
 }
 
-export const TICKET_PATTERN = /\[?\b(INT-\d{6})\b\]?/;
-const TICKET_NUMBER = /^INT-(\d{6})$/;
+export const TICKET_PATTERN = /\[?\b(INT-\d{6,})\b\]?/;
+const TICKET_NUMBER = /^INT-(\d{6,})$/;
 
 export function formatTicket(n: number): string {
   return `INT-${String(n).padStart(6, '0')}`;

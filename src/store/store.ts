@@ -34,7 +34,9 @@ export interface Store {
    * mailbox, so that two workers cannot give two conversations to one thread), runs `decide` on the loaded
    * record, and stores what it returns: the record, the message row, its encrypted secrets, the outbox
    * reply if any, and an audit entry. If the message key is already stored, nothing is written and the
-   * existing row is returned with `duplicate: true`.
+   * existing row is returned with `duplicate: true`. Linking: a ticket in the subject, else the message's
+   * own Message-ID, In-Reply-To, then References newest first, else a new number; the ids the message
+   * answers are linked to its conversation too, so a thread committed out of order stays one.
    */
   commitMessage(input: CommitInput): Promise<CommitResult>;
 
@@ -51,19 +53,25 @@ export interface Store {
    * set): returns false when another worker took it or it is settled.
    */
   claimReply(id: number): Promise<boolean>;
+  /** Records the outcome of an attempt; a reply once `sent` stays sent. */
   settleReply(id: number, outcome: ReplyOutcome): Promise<void>;
   /** Replies sent (or being sent) to an address since a time: the per-sender daily limit. */
   countRepliesTo(address: string, since: Date): Promise<number>;
 
   // ── Quarantine ────────────────────────────────────────────────────────────────────────────────
   quarantine(entry: QuarantineEntry): Promise<number>;
+  /** Unresolved entries oldest first (the replay order); with `includeResolved`, all of them. */
   listQuarantine(
     limit: number,
+    options?: { includeResolved?: boolean },
   ): Promise<(QuarantineEntry & { id: number; createdAt: string; resolvedAt: string | null })[]>;
   resolveQuarantine(id: number): Promise<void>;
 
   // ── Secrets ───────────────────────────────────────────────────────────────────────────────────
-  /** Decrypts one stored secret; the caller writes the audit entry (only the desk's reveal does this). */
+  /**
+   * Decrypts one stored secret (null when there is no such secret); the caller writes the audit entry (only
+   * the desk's reveal does this). Throws when the store has no key or the value does not decrypt with it.
+   */
   revealSecret(id: number): Promise<string | null>;
 
   // ── Directory and audit ───────────────────────────────────────────────────────────────────────
@@ -160,11 +168,15 @@ export interface CommitInput {
   };
   secrets: StoredSecret[];
   /**
-   * Called inside the transaction with the conversation id the thread links to, the record as stored (or
-   * null for a new conversation) and the record's reply history; returns what to store. Pure: no I/O.
+   * Called inside the transaction with the conversation id the thread links to and the record as stored
+   * (or null for a new conversation); returns what to store, or null to leave the conversation as it is
+   * (a new one is then not created). Pure: no I/O.
    */
-  decide(conversationId: string, stored: ConversationRecord | null): Decided;
-  /** Ignored messages (automatic) are stored and linked but do not change the record. */
+  decide(conversationId: string, stored: ConversationRecord | null): Decided | null;
+  /**
+   * Ignored (automatic) and quarantined messages are stored and linked to an existing conversation, never
+   * create one, and change at most its record (not its status, missing, line), never queue a reply.
+   */
   state: MessageState;
   receivedAt: string | null;
 }
@@ -206,6 +218,7 @@ export interface ConversationFilter {
 
 export interface ConversationSummary {
   id: string;
+  subject: string;
   status: Status;
   missing: string[];
   requestTypes: string[];
@@ -227,6 +240,8 @@ export interface OutboxReply extends ReplyDraft {
   attempts: number;
   smtpResponse: string | null;
   createdAt: string;
+  /** When the last claim moved it to `sending`: a sender that finds an old one knows its owner died. */
+  claimedAt: string | null;
   sentAt: string | null;
 }
 

@@ -24,6 +24,8 @@ export interface SendReplyDeps {
   /** Daily limit, burst limit and loop guard (src/mailer/send-policy.ts). */
   policy: SendPolicy;
   log: Logger;
+  /** How long a claimed reply may be in the SMTP transaction before a retry calls it interrupted. */
+  sendingGraceMs: number;
   /** Classifies a send failure: permanent ones are not retried (src/mailer/classify.ts). */
   classify(err: unknown): { permanent: boolean; possiblyDelivered: boolean };
   onSent?(reply: OutboxReply): void;
@@ -59,6 +61,11 @@ export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise
       return 'already_settled';
     }
     if (reply.status === 'sending') {
+      // Another worker may still be in the SMTP transaction (a stalled job handed over): wait for it.
+      const claimedAt = reply.claimedAt ? Date.parse(reply.claimedAt) : 0;
+      if (Date.now() - claimedAt < deps.sendingGraceMs) {
+        throw new IntakeError('reply_in_flight', `reply ${reply.id} is being sent by another worker`);
+      }
       // An earlier attempt was interrupted between claiming and settling.
       if (deps.sent && (await deps.sent.contains(reply.messageId))) {
         await store.settleReply(reply.id, {

@@ -1,0 +1,7 @@
+import { initial } from './0001-initial.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+/** Every migration, in version order: append, never edit a shipped one. */
+export const MIGRATIONS: readonly Migration[] = [initial];

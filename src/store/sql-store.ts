@@ -1,0 +1,282 @@
+import { CustomerDirectory } from '../directory/directory.js';
+import { IntakeError } from '../errors.js';
+import { commitSteps } from './commit-message.js';
+import { commitQueries, MESSAGE_COLUMNS } from './commit-queries.js';
+import { migrateSteps } from './migrate.js';
+import { rowSchemas } from './rows.js';
+import { openSecret } from './secret-box.js';
+import type { SqlDriver, SqlResult, TxSteps } from './sql-driver.js';
+import { containsPattern, isoNow, toJson } from './sql-values.js';
+import type { CommitInput, CommitResult, ConversationFilter, ReplyOutcome, Store } from './store.js';
+
+const REPLY_COLUMNS = `id, conversation_id, revision, message_id, to_address, subject, in_reply_to, refs, headers,
+  language, requested, text, html, status, attempts, smtp_response, created_at, claimed_at, sent_at`;
+const SUMMARY_COLUMNS =
+  'id, subject, status, missing, request_types, server, customer, language, last_customer_message_at, updated_at';
+const QUARANTINE_COLUMNS =
+  'id, mailbox, uid_validity, uid, message_id, content_hash, code, reason, created_at, resolved_at';
+/** Replies that count against the per-sender limit: sent, or possibly sent. */
+const COUNTED_STATUSES = "('sending', 'sent', 'uncertain')";
+
+/**
+ * The one `Store` implementation: the SQL is shared (with the few dialect differences spelled out where
+ * they occur), the driver decides how statements and transactions run.
+ */
+export class SqlStore implements Store {
+  readonly kind: 'sqlite' | 'postgres';
+  private readonly rows;
+  private readonly q;
+
+  constructor(
+    private readonly driver: SqlDriver,
+    private readonly secretKey: Buffer | null,
+  ) {
+    this.kind = driver.dialect;
+    this.rows = rowSchemas(driver.dialect);
+    this.q = commitQueries(this.rows, driver.dialect);
+  }
+
+  /** Runs steps outside a transaction (each statement on its own): for reads and single writes. */
+  private async loose<T>(steps: TxSteps<T>): Promise<T> {
+    let next = steps.next();
+    while (!next.done) next = steps.next(await this.driver.run(next.value));
+    return next.value;
+  }
+
+  private exec(text: string, params: readonly unknown[] = []): Promise<SqlResult> {
+    return this.driver.run({ sql: text, params });
+  }
+
+  async migrate(): Promise<void> {
+    await this.driver.transaction(() => migrateSteps(this.rows, this.kind));
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+
+  async ping(): Promise<void> {
+    await this.exec('SELECT 1');
+  }
+
+  async getMailboxState(mailbox: string) {
+    const { rows } = await this.exec('SELECT uid_validity, last_uid FROM mailbox_state WHERE mailbox = ?', [
+      mailbox,
+    ]);
+    return rows[0] === undefined ? null : this.rows.mailboxState.parse(rows[0]);
+  }
+
+  async setMailboxState(mailbox: string, state: { uidValidity: string; lastUid: number }): Promise<void> {
+    await this.exec(
+      `INSERT INTO mailbox_state (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid,
+         updated_at = excluded.updated_at`,
+      [mailbox, state.uidValidity, state.lastUid, isoNow()],
+    );
+  }
+
+  findMessage(key: { messageId: string; contentHash: string }) {
+    return this.loose(this.q.findMessage(key));
+  }
+
+  async updateMessageLocation(
+    id: number,
+    location: { mailbox: string; uidValidity: string; uid: number | null; state?: CommitInput['state'] },
+  ): Promise<void> {
+    await this.exec(
+      'UPDATE messages SET mailbox = ?, uid_validity = ?, uid = ?, state = COALESCE(?, state) WHERE id = ?',
+      [location.mailbox, location.uidValidity, location.uid, location.state ?? null, id],
+    );
+  }
+
+  async commitMessage(input: CommitInput): Promise<CommitResult> {
+    try {
+      return await this.driver.transaction(() => commitSteps(this.q, input, this.secretKey));
+    } catch (error) {
+      // The same message committed at the same moment through another mailbox lock: it is stored once.
+      if (!this.driver.isDuplicateMessage(error)) throw error;
+      const message = await this.findMessage(input.key);
+      if (!message) throw error;
+      return { duplicate: true, message, conversationId: message.conversationId, replyId: null };
+    }
+  }
+
+  async getConversation(id: string) {
+    const { rows } = await this.exec(
+      'SELECT id, record, status, missing, line, search, created_at, updated_at FROM conversations WHERE id = ?',
+      [id],
+    );
+    if (rows[0] === undefined) return null;
+    const c = this.rows.conversation.parse(rows[0]);
+    const messages = await this.exec(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? ORDER BY id`,
+      [id],
+    );
+    const replies = await this.exec(
+      `SELECT ${REPLY_COLUMNS} FROM replies WHERE conversation_id = ? ORDER BY revision`,
+      [id],
+    );
+    const secrets = await this.exec(
+      `SELECT s.id, m.message_id, s.placeholder, s.kind, s.label, s.username
+       FROM secrets s JOIN messages m ON m.id = s.message_row_id WHERE s.conversation_id = ? ORDER BY s.id`,
+      [id],
+    );
+    return {
+      id: c.id,
+      record: c.record,
+      status: c.status,
+      missing: c.missing,
+      line: c.line,
+      messages: messages.rows.map((r) => this.rows.message.parse(r)),
+      replies: replies.rows.map((r) => this.rows.reply.parse(r)),
+      secrets: secrets.rows.map((r) => this.rows.secretMeta.parse(r)),
+      createdAt: c.created_at,
+      updatedAt: c.updated_at,
+    };
+  }
+
+  async listConversations(filter: ConversationFilter) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    const text = filter.text?.trim();
+    if (text) {
+      // `search` is kept lower-cased, so LIKE needs no case folding (SQLite's only folds ASCII).
+      where.push("search LIKE ? ESCAPE '\\'");
+      params.push(containsPattern(text));
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const page = await this.exec(
+      `SELECT ${SUMMARY_COLUMNS} FROM conversations ${clause} ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?`,
+      [...params, filter.limit, filter.offset],
+    );
+    const count = await this.exec(`SELECT COUNT(*) AS n FROM conversations ${clause}`, params);
+    return {
+      rows: page.rows.map((r) => this.rows.summary.parse(r)),
+      total: this.rows.count.parse(count.rows[0]).n,
+    };
+  }
+
+  async getReply(id: number) {
+    const { rows } = await this.exec(`SELECT ${REPLY_COLUMNS} FROM replies WHERE id = ?`, [id]);
+    return rows[0] === undefined ? null : this.rows.reply.parse(rows[0]);
+  }
+
+  async listUnsettledReplies(limit: number) {
+    const { rows } = await this.exec(
+      `SELECT ${REPLY_COLUMNS} FROM replies WHERE status IN ('pending', 'sending') ORDER BY id LIMIT ?`,
+      [limit],
+    );
+    return rows.map((r) => this.rows.reply.parse(r));
+  }
+
+  async claimReply(id: number): Promise<boolean> {
+    const { changes } = await this.exec(
+      `UPDATE replies SET status = 'sending', attempts = attempts + 1, claimed_at = ?
+       WHERE id = ? AND status = 'pending'`,
+      [isoNow(), id],
+    );
+    return changes === 1;
+  }
+
+  async settleReply(id: number, outcome: ReplyOutcome): Promise<void> {
+    const response = outcome.status === 'sent' ? outcome.smtpResponse : outcome.reason;
+    const sentAt = outcome.status === 'sent' ? isoNow() : null;
+    const { changes } = await this.exec(
+      `UPDATE replies SET status = ?, smtp_response = ?, sent_at = COALESCE(?, sent_at)
+       WHERE id = ? AND status <> 'sent'`,
+      [outcome.status, response, sentAt, id],
+    );
+    if (changes === 0 && !(await this.getReply(id))) {
+      throw new IntakeError('reply_not_found', `no reply ${id} in the outbox`);
+    }
+  }
+
+  async countRepliesTo(address: string, since: Date): Promise<number> {
+    const { rows } = await this.exec(
+      `SELECT COUNT(*) AS n FROM replies
+       WHERE lower(to_address) = ? AND status IN ${COUNTED_STATUSES} AND created_at >= ?`,
+      [address.trim().toLowerCase(), since.toISOString()],
+    );
+    return this.rows.count.parse(rows[0]).n;
+  }
+
+  async quarantine(entry: Parameters<Store['quarantine']>[0]): Promise<number> {
+    const { rows } = await this.exec(
+      `INSERT INTO quarantine (mailbox, uid_validity, uid, message_id, content_hash, code, reason, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS n`,
+      [
+        entry.mailbox,
+        entry.uidValidity,
+        entry.uid,
+        entry.messageId,
+        entry.contentHash,
+        entry.code,
+        entry.reason,
+        isoNow(),
+      ],
+    );
+    return this.rows.count.parse(rows[0]).n;
+  }
+
+  async listQuarantine(limit: number, options: { includeResolved?: boolean } = {}) {
+    const { rows } = await this.exec(
+      `SELECT ${QUARANTINE_COLUMNS} FROM quarantine ${options.includeResolved ? '' : 'WHERE resolved_at IS NULL'}
+       ORDER BY id LIMIT ?`,
+      [limit],
+    );
+    return rows.map((r) => this.rows.quarantine.parse(r));
+  }
+
+  async resolveQuarantine(id: number): Promise<void> {
+    await this.exec('UPDATE quarantine SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL', [
+      isoNow(),
+      id,
+    ]);
+  }
+
+  async revealSecret(id: number): Promise<string | null> {
+    const { rows } = await this.exec('SELECT iv, tag, ciphertext FROM secrets WHERE id = ?', [id]);
+    if (rows[0] === undefined) return null;
+    if (!this.secretKey) {
+      throw new IntakeError(
+        'secret_key_missing',
+        'no secret key is configured: stored secrets cannot be read',
+      );
+    }
+    return openSecret(this.secretKey, this.rows.sealed.parse(rows[0]));
+  }
+
+  async replaceDirectory(directory: CustomerDirectory): Promise<void> {
+    const checked = CustomerDirectory.parse(directory);
+    await this.exec(
+      `INSERT INTO directory (id, directory, updated_at) VALUES (1, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET directory = excluded.directory, updated_at = excluded.updated_at`,
+      [toJson(checked), isoNow()],
+    );
+  }
+
+  async getDirectory(): Promise<CustomerDirectory | null> {
+    const { rows } = await this.exec('SELECT directory FROM directory WHERE id = 1');
+    if (rows[0] === undefined) return null;
+    return CustomerDirectory.parse(this.rows.directory.parse(rows[0]).directory);
+  }
+
+  async audit(entry: Parameters<Store['audit']>[0]): Promise<void> {
+    await this.loose(
+      this.q.insertAudit(entry.actor, entry.action, entry.subject, toJson(entry.details), isoNow()),
+    );
+  }
+
+  async listAudit(filter: { subject?: string; limit: number }) {
+    const { rows } = await this.exec(
+      `SELECT id, actor, action, subject, details, at FROM audit ${filter.subject === undefined ? '' : 'WHERE subject = ?'}
+       ORDER BY id DESC LIMIT ?`,
+      filter.subject === undefined ? [filter.limit] : [filter.subject, filter.limit],
+    );
+    return rows.map((r) => this.rows.audit.parse(r));
+  }
+}
