@@ -1,0 +1,304 @@
+import { PassThrough, type Readable } from 'node:stream';
+import type { ImapFlow } from 'imapflow';
+import type { Logger } from 'pino';
+import { type ImapConnectionSettings, newImapClient } from './imap-client.js';
+import { type ImapErrorLike, MailboxError, toMailboxError } from './mailbox-error.js';
+
+export interface MailboxOperationsOptions {
+  connection: ImapConnectionSettings;
+  mailbox: string;
+  /** Move processed messages here, unless `processedKeyword` is set. */
+  processedFolder: string;
+  /** Flag processed messages with this keyword instead of moving them. */
+  processedKeyword?: string;
+  quarantineFolder: string;
+  /** Connections used at once by this process. Default 2: a large download does not stall the small ones. */
+  connections?: number;
+  /** An unused connection is logged out after this long. Default 60 s. */
+  idleCloseMs?: number;
+  /** Bytes per FETCH of a download. Default 1 MiB (imapflow's 64 KiB costs 530 round trips for 34 MB). */
+  downloadChunkBytes?: number;
+  /** A download stream still open after this long is aborted, so a forgotten stream cannot hold a connection. */
+  downloadTimeoutMs?: number;
+  logger: Logger;
+}
+
+/** The per-message calls of the worker; any process may make them, lease holder or not. */
+export interface MailboxOperations {
+  /** The raw message as a stream, read from the server chunk by chunk (never held whole). */
+  download(uid: number, uidValidity: string): Promise<Readable>;
+  /** Moves the message to the processed folder (or adds the keyword). A message already gone is not an error. */
+  markProcessed(uid: number, uidValidity: string): Promise<void>;
+  /** Moves the message to the quarantine folder. A message already gone is not an error. */
+  quarantine(uid: number, uidValidity: string): Promise<void>;
+  /** APPENDs a sent message (flagged \Seen) to `folder`, creating it if needed; resolves to its UID if known. */
+  appendSent(raw: string | Buffer, folder: string): Promise<number | null>;
+  messageExists(uid: number, uidValidity: string): Promise<boolean>;
+  /** Logs out every connection; later calls reconnect. */
+  close(): Promise<void>;
+}
+
+interface Slot {
+  client: ImapFlow | null;
+  busy: boolean;
+  idleTimer: NodeJS.Timeout | null;
+  /** Folders known to exist on this connection. */
+  folders: Set<string>;
+}
+
+/**
+ * A small pool of connections, each used by one call at a time and only inside a mailbox lock released in
+ * `finally`. Separate from the watching connection on purpose: the worker processes that do not hold the
+ * lease download and file messages too, and a download in progress must never hold up IDLE.
+ */
+export function createMailboxOperations(options: MailboxOperationsOptions): MailboxOperations {
+  const { mailbox, logger: log } = options;
+  const slots: Slot[] = Array.from({ length: Math.max(1, options.connections ?? 2) }, () => ({
+    client: null,
+    busy: false,
+    idleTimer: null,
+    folders: new Set<string>(),
+  }));
+  const waiting: ((slot: Slot) => void)[] = [];
+  const idleCloseMs = options.idleCloseMs ?? 60_000;
+
+  const acquire = (): Promise<Slot> => {
+    // Prefer a slot with a live connection, then any free one.
+    const free = slots.find((s) => !s.busy && s.client?.usable) ?? slots.find((s) => !s.busy);
+    if (free) {
+      take(free);
+      return Promise.resolve(free);
+    }
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+  const take = (slot: Slot) => {
+    slot.busy = true;
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    slot.idleTimer = null;
+  };
+  const release = (slot: Slot) => {
+    const next = waiting.shift();
+    if (next) {
+      next(slot);
+      return;
+    }
+    slot.busy = false;
+    slot.idleTimer = setTimeout(() => disconnect(slot), idleCloseMs);
+    slot.idleTimer.unref();
+  };
+  const disconnect = async (slot: Slot) => {
+    const client = slot.client;
+    slot.client = null;
+    slot.folders.clear();
+    if (!client) return;
+    await Promise.race([client.logout().catch(() => {}), delay(2_000)]);
+    client.close();
+  };
+
+  const connected = async (slot: Slot): Promise<ImapFlow> => {
+    if (slot.client?.usable) return slot.client;
+    if (slot.client) slot.client.close();
+    slot.client = null;
+    slot.folders.clear();
+    // No IDLE here: every command would first have to break it.
+    const client = await newImapClient(options.connection, 'operations', { disableAutoIdle: true });
+    client.on('error', (err: Error) => log.warn({ err, msg: 'IMAP operations connection failed' }));
+    try {
+      await client.connect();
+    } catch (err) {
+      client.close();
+      throw toMailboxError(err, 'connecting to the IMAP server');
+    }
+    slot.client = client;
+    return client;
+  };
+
+  /**
+   * Runs `fn` on a pooled connection, giving it back afterwards unless `fn` keeps it (`keep()`, for a
+   * stream still being read). A pooled connection may have died while unused (Dovecot drops a session
+   * whose mailbox changed under it, for one): an idempotent call that fails at once on a reused
+   * connection is tried once more on a fresh one, rather than failing the job.
+   */
+  const withConnection = async <T>(
+    what: string,
+    idempotent: boolean,
+    fn: (client: ImapFlow, slot: Slot, keep: () => void) => Promise<T>,
+  ): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      const slot = await acquire();
+      let kept = false;
+      const reused = Boolean(slot.client?.usable);
+      try {
+        const client = await connected(slot);
+        return await fn(client, slot, () => {
+          kept = true;
+        });
+      } catch (err) {
+        const e = toMailboxError(err, what);
+        if (!(idempotent && reused && attempt === 0 && e.code === 'imap_unavailable')) throw e;
+        log.info({ msg: `${what}: pooled connection was dead, trying a fresh one`, err: e.message });
+      } finally {
+        if (!kept) release(slot);
+      }
+    }
+  };
+
+  /** `fn` with the watched mailbox selected and its lock held, released whatever happens. */
+  const inMailbox = <T>(what: string, fn: (client: ImapFlow) => Promise<T>): Promise<T> =>
+    withConnection(what, true, async (client) => {
+      const lock = await client.getMailboxLock(mailbox);
+      try {
+        return await fn(client);
+      } finally {
+        lock.release();
+      }
+    });
+
+  const checkUidValidity = (client: ImapFlow, uidValidity: string, uid: number) => {
+    const current = client.mailbox ? client.mailbox.uidValidity.toString() : null;
+    if (current !== uidValidity) {
+      throw new MailboxError(
+        'uidvalidity_changed',
+        `UID ${uid} was read under UIDVALIDITY ${uidValidity}, ${mailbox} now has ${current}`,
+      );
+    }
+  };
+
+  const ensureFolder = async (slot: Slot, client: ImapFlow, folder: string) => {
+    if (slot.folders.has(folder)) return;
+    const known = await client.list();
+    if (!known.some((m) => m.path === folder || m.name === folder)) {
+      await client.mailboxCreate(folder).catch((err: ImapErrorLike) => {
+        // Another process created it in between.
+        if (err.responseStatus !== 'NO') throw err;
+      });
+    }
+    slot.folders.add(folder);
+  };
+
+  const moveTo = (uid: number, uidValidity: string, folder: string, what: string) =>
+    withConnection(what, true, async (client, slot) => {
+      await ensureFolder(slot, client, folder);
+      const lock = await client.getMailboxLock(mailbox);
+      try {
+        checkUidValidity(client, uidValidity, uid);
+        const moved = await client.messageMove(String(uid), folder, { uid: true });
+        if (moved === false)
+          throw new MailboxError('imap_command_failed', `${what}: MOVE of UID ${uid} refused`);
+        if (!moved.uidMap?.has(uid)) log.info({ msg: `${what}: message already gone`, uid, uidValidity });
+      } finally {
+        lock.release();
+      }
+    });
+
+  return {
+    download(uid, uidValidity) {
+      return withConnection(`downloading UID ${uid}`, true, async (client, slot, keep) => {
+        const lock = await client.getMailboxLock(mailbox);
+        try {
+          checkUidValidity(client, uidValidity, uid);
+          const found = await client.download(String(uid), undefined, {
+            uid: true,
+            chunkSize: options.downloadChunkBytes ?? 1024 * 1024,
+          });
+          if (!found.content) {
+            throw new MailboxError(
+              'message_gone',
+              `UID ${uid} is no longer in ${mailbox} (UIDVALIDITY ${uidValidity})`,
+            );
+          }
+          keep();
+          return guardDownload(found.content, uid, () => {
+            lock.release();
+            release(slot);
+          });
+        } catch (err) {
+          lock.release();
+          throw err;
+        }
+      });
+    },
+
+    markProcessed(uid, uidValidity) {
+      const keyword = options.processedKeyword;
+      if (!keyword) return moveTo(uid, uidValidity, options.processedFolder, 'marking processed');
+      return inMailbox('marking processed', async (client) => {
+        checkUidValidity(client, uidValidity, uid);
+        const ok = await client.messageFlagsAdd(String(uid), [keyword], { uid: true });
+        if (!ok) throw new MailboxError('imap_command_failed', `adding ${keyword} to UID ${uid} was refused`);
+      });
+    },
+
+    quarantine(uid, uidValidity) {
+      return moveTo(uid, uidValidity, options.quarantineFolder, 'quarantining');
+    },
+
+    async appendSent(raw, folder) {
+      // Not retried: an APPEND cut off mid-way may have landed, and a second copy is worse than an error.
+      return withConnection(`appending to ${folder}`, false, async (client, slot) => {
+        await ensureFolder(slot, client, folder);
+        const appended = await client.append(folder, raw, ['\\Seen']);
+        if (appended === false) throw new MailboxError('imap_command_failed', `APPEND to ${folder} refused`);
+        return appended.uid ?? null;
+      });
+    },
+
+    messageExists(uid, uidValidity) {
+      return inMailbox('checking a message', async (client) => {
+        checkUidValidity(client, uidValidity, uid);
+        const found = await client.search({ uid: String(uid) }, { uid: true });
+        if (!Array.isArray(found)) throw new MailboxError('imap_command_failed', `UID SEARCH ${uid} failed`);
+        return found.includes(uid);
+      });
+    },
+
+    async close() {
+      for (const slot of slots) {
+        if (slot.idleTimer) clearTimeout(slot.idleTimer);
+        slot.idleTimer = null;
+      }
+      await Promise.all(slots.map(disconnect));
+    },
+  };
+
+  /**
+   * Hands imapflow's stream through a PassThrough (chunks pass by reference, nothing is copied or
+   * collected) so that the connection is given back exactly once, whether the consumer reads to the end,
+   * fails or gives up, and so that a message expunged mid-download reads as `message_gone`.
+   */
+  function guardDownload(content: Readable, uid: number, done: () => void): Readable {
+    const out = new PassThrough({ highWaterMark: 256 * 1024 });
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      if (!content.destroyed) content.destroy();
+      done();
+    };
+    const timeoutMs = options.downloadTimeoutMs ?? 10 * 60_000;
+    const timer = setTimeout(() => {
+      out.destroy(
+        new MailboxError('download_timeout', `download of UID ${uid} still open after ${timeoutMs} ms`),
+      );
+    }, timeoutMs);
+    timer.unref();
+    content.on('error', (err: Error & ImapErrorLike) => {
+      out.destroy(
+        err.code === 'DownloadIncomplete'
+          ? new MailboxError('message_gone', `UID ${uid} disappeared during its download`, { cause: err })
+          : toMailboxError(err, `downloading UID ${uid}`),
+      );
+    });
+    content.pipe(out);
+    // The connection is free once imapflow has fetched the last chunk, even if the consumer still reads.
+    content.once('end', finish);
+    out.once('close', finish);
+    return out;
+  }
+}
+
+const delay = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
