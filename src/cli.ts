@@ -1,15 +1,20 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { checkConfigCommand } from './commands/check-config.js';
 import { parseCommand } from './commands/parse.js';
+import { workerCommand } from './commands/worker.js';
 import { loadConfig } from './config.js';
 import { IntakeError } from './errors.js';
+import { createLogger } from './log.js';
 
 const USAGE = `intake: reads support e-mails and turns them into server-intervention records
 
 Usage:
   intake parse [--json] [--directory FILE] FILE.eml [FILE.eml …]
                                                 read messages as one mailbox ("-" reads stdin)
+  intake worker                                 run the service: watch the mailbox, read, reply
+  intake check-config                           print the configuration (secrets masked), test each connection
   intake --version
   intake --help
 
@@ -63,6 +68,11 @@ async function main(argv: string[]): Promise<number> {
       stdout: process.stdout,
       stdin: process.stdin,
     });
+  }
+  if (command === 'worker') return workerCommand(loadConfig());
+  if (command === 'check-config') {
+    const config = loadConfig();
+    return checkConfigCommand(config, process.stdout, createLogger({ level: 'silent' }));
   }
   process.stderr.write(`intake: unknown command "${command}"\n\n${USAGE}`);
   return 2;

@@ -141,6 +141,13 @@ export const ConfigSchema = z
       .max(64)
       .default(4)
       .describe('Messages read at once per worker process'),
+    INTAKE_QUEUE_PREFIX: z
+      .string()
+      .regex(/^[\w-]+$/, 'letters, digits, - and _')
+      .default('intake')
+      .describe(
+        'Prefix of the BullMQ queues and the mailbox lease in Redis (several deployments can share one Redis)',
+      ),
     INTAKE_SMTP_TIMEOUT_MS: z.coerce
       .number()
       .int()

@@ -34,6 +34,12 @@ export interface MailboxOperations {
   /** APPENDs a sent message (flagged \Seen) to `folder`, creating it if needed; resolves to its UID if known. */
   appendSent(raw: string | Buffer, folder: string): Promise<number | null>;
   messageExists(uid: number, uidValidity: string): Promise<boolean>;
+  /**
+   * Whether `folder` holds a message with this Message-ID (SEARCH HEADER). A missing folder holds nothing.
+   * Used to settle a reply whose send was cut off: servers that file submitted mail in Sent themselves
+   * (Gmail, Exchange) prove the send happened.
+   */
+  folderContains(folder: string, messageId: string): Promise<boolean>;
   /** Logs out every connection; later calls reconnect. */
   close(): Promise<void>;
 }
@@ -143,10 +149,29 @@ export function createMailboxOperations(options: MailboxOperationsOptions): Mail
     }
   };
 
+  /**
+   * Selects `folder` and holds its lock. A pooled connection that kept the folder selected has a stale view
+   * of it: Dovecot tells a session about new messages only in answer to a command, and answers a UID FETCH
+   * or UID MOVE of a message the session has not heard of with an empty OK. So a reused selection is
+   * refreshed with a NOOP first (one loopback round trip), or a move would silently do nothing and the
+   * message would stay in the inbox.
+   */
+  const lockFresh = async (client: ImapFlow, folder: string, readOnly = false) => {
+    const wasSelected = client.mailbox !== false && client.mailbox?.path === folder;
+    const lock = await client.getMailboxLock(folder, readOnly ? { readOnly: true } : {});
+    try {
+      if (wasSelected) await client.noop();
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+    return lock;
+  };
+
   /** `fn` with the watched mailbox selected and its lock held, released whatever happens. */
   const inMailbox = <T>(what: string, fn: (client: ImapFlow) => Promise<T>): Promise<T> =>
     withConnection(what, true, async (client) => {
-      const lock = await client.getMailboxLock(mailbox);
+      const lock = await lockFresh(client, mailbox);
       try {
         return await fn(client);
       } finally {
@@ -179,7 +204,7 @@ export function createMailboxOperations(options: MailboxOperationsOptions): Mail
   const moveTo = (uid: number, uidValidity: string, folder: string, what: string) =>
     withConnection(what, true, async (client, slot) => {
       await ensureFolder(slot, client, folder);
-      const lock = await client.getMailboxLock(mailbox);
+      const lock = await lockFresh(client, mailbox);
       try {
         checkUidValidity(client, uidValidity, uid);
         const moved = await client.messageMove(String(uid), folder, { uid: true });
@@ -194,7 +219,7 @@ export function createMailboxOperations(options: MailboxOperationsOptions): Mail
   return {
     download(uid, uidValidity) {
       return withConnection(`downloading UID ${uid}`, true, async (client, slot, keep) => {
-        const lock = await client.getMailboxLock(mailbox);
+        const lock = await lockFresh(client, mailbox);
         try {
           checkUidValidity(client, uidValidity, uid);
           const found = await client.download(String(uid), undefined, {
@@ -249,6 +274,26 @@ export function createMailboxOperations(options: MailboxOperationsOptions): Mail
         const found = await client.search({ uid: String(uid) }, { uid: true });
         if (!Array.isArray(found)) throw new MailboxError('imap_command_failed', `UID SEARCH ${uid} failed`);
         return found.includes(uid);
+      });
+    },
+
+    folderContains(folder, messageId) {
+      return withConnection(`searching ${folder}`, true, async (client, slot) => {
+        if (!slot.folders.has(folder)) {
+          const known = await client.list();
+          if (!known.some((m) => m.path === folder || m.name === folder)) return false;
+          slot.folders.add(folder);
+        }
+        const lock = await lockFresh(client, folder, true);
+        try {
+          const id = messageId.startsWith('<') ? messageId : `<${messageId}>`;
+          const found = await client.search({ header: { 'message-id': id } }, { uid: true });
+          if (!Array.isArray(found))
+            throw new MailboxError('imap_command_failed', `SEARCH in ${folder} failed`);
+          return found.length > 0;
+        } finally {
+          lock.release();
+        }
       });
     },
 

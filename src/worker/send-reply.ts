@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { IntakeError } from '../errors.js';
-import type { ReplyJob } from '../queue/jobs.js';
 import { decideSend, type SendPolicy, sendWindows } from '../mailer/send-policy.js';
+import type { ReplyJob } from '../queue/jobs.js';
 import type { OutboxReply, Store } from '../store/store.js';
 
 /** What sending needs from the mailer (src/mailer): the bytes sent come back, for the Sent folder. */
@@ -38,7 +38,6 @@ export type SendOutcome =
   | 'refused_limit'
   | 'refused_loop'
   | 'failed';
-
 
 /**
  * Sends one outbox reply at most once. The row moves pending → sending before the SMTP transaction (compare
@@ -91,9 +90,14 @@ export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise
       deps.policy,
     );
     if (!decision.send) {
-      await store.settleReply(reply.id, { status: 'refused_limit', reason: `${decision.code}: ${decision.reason}` });
+      await store.settleReply(reply.id, {
+        status: 'refused_limit',
+        reason: `${decision.code}: ${decision.reason}`,
+      });
       log.warn({ msg: 'reply refused', replyId: reply.id, code: decision.code });
-      return decision.code === 'daily_limit' || decision.code === 'burst_limit' ? 'refused_limit' : 'refused_loop';
+      return decision.code === 'daily_limit' || decision.code === 'burst_limit'
+        ? 'refused_limit'
+        : 'refused_loop';
     }
     if (!(await store.claimReply(reply.id))) return 'already_settled';
     let sent: { response: string; raw: Buffer };

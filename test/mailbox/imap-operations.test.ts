@@ -149,6 +149,22 @@ describe('mailbox operations against Dovecot', () => {
     expect((await dovecot.list(mailbox)).map((m) => m.uid)).toEqual([uid]);
   });
 
+  it('sees messages that arrived after its pooled connection selected the mailbox (moves them, downloads them)', async () => {
+    const { mailbox, s } = await setup({ operations: { connections: 1 } });
+    const first = rawMessage('first');
+    await dovecot.append(mailbox, first.raw);
+    const uidValidity = await uidValidityOf(s, mailbox, first.raw);
+    // The one pooled connection now has the mailbox selected; a message arrives behind its back.
+    expect(await s.messageExists(1, uidValidity)).toBe(true);
+    const second = rawMessage('second');
+    const uid = await dovecot.append(mailbox, second.raw);
+    expect((await readAll(await s.download(uid, uidValidity))).toString()).toBe(second.raw);
+    const third = rawMessage('third');
+    const uid3 = await dovecot.append(mailbox, third.raw);
+    await s.markProcessed(uid3, uidValidity);
+    expect((await dovecot.list(`${mailbox}-Processed`)).map((m) => m.messageId)).toEqual([third.messageId]);
+  });
+
   it('appends a sent message to a Sent folder it creates', async () => {
     const { s } = await setup();
     const folder = uniqueName('Sent');
@@ -157,6 +173,18 @@ describe('mailbox operations against Dovecot', () => {
     expect(uid).toBeGreaterThan(0);
     const listed = await dovecot.list(folder);
     expect(listed.map((m) => [m.messageId, m.flags.includes('\\Seen')])).toEqual([[messageId, true]]);
+  });
+
+  it('finds a message in a folder by its Message-ID, and nothing in a folder that does not exist', async () => {
+    const { s } = await setup();
+    const folder = uniqueName('Sent');
+    const { raw, messageId } = rawMessage('our reply');
+    const other = rawMessage('another reply');
+    expect(await s.folderContains(folder, messageId)).toBe(false);
+    await s.appendSent(raw, folder);
+    expect(await s.folderContains(folder, messageId)).toBe(true);
+    expect(await s.folderContains(folder, messageId.replace(/^<|>$/g, ''))).toBe(true);
+    expect(await s.folderContains(folder, other.messageId)).toBe(false);
   });
 
   it('streams a 34 MB message in bounded chunks without holding it whole', async () => {

@@ -1,0 +1,249 @@
+import { hostname } from 'node:os';
+import { type Job, Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { type Config, requireWorkerConfig } from '../config.js';
+import { loadDirectory } from '../directory/load-directory.js';
+import { createMailboxSource } from '../mailbox/imap-source.js';
+import { parseImapUrl } from '../mailbox/imap-url.js';
+import { runLeasedSource } from '../mailbox/leased-source.js';
+import { classifySendFailure } from '../mailer/classify.js';
+import { createMailer } from '../mailer/smtp-mailer.js';
+import { createAdvance } from '../pipeline/advance.js';
+import { createUnderstander } from '../pipeline/understand-message.js';
+import { forQueue } from '../queue/errors.js';
+import { INGEST_QUEUE, IngestJob, REPLY_QUEUE, ReplyJob } from '../queue/jobs.js';
+import { createQueues, redisConnection } from '../queue/queues.js';
+import { automaticRules } from '../reader/detect-automatic.js';
+import { createReader } from '../reader/read-message.js';
+import { shippedRules } from '../rule-engine/load-rules.js';
+import { createStore, parseSecretKey } from '../store/index.js';
+import type { Store } from '../store/store.js';
+import { createIngest, type IngestOutcome } from './ingest.js';
+import { createSendReply, type SendOutcome } from './send-reply.js';
+
+export interface WorkerHooks {
+  onCommitted?(job: IngestJob, ms: number, outcome: IngestOutcome): void;
+  onReply?(job: ReplyJob, outcome: SendOutcome): void;
+}
+
+export interface WorkerRuntime {
+  store: Store;
+  /** Whether this process holds the mailbox lease (and so watches the mailbox). */
+  readonly leader: boolean;
+  stop(): Promise<void>;
+}
+
+const SWEEP_MS = 30_000;
+
+/** One lease per account and mailbox: user@host:port/mailbox (never the password). */
+function leaseName(imapUrl: string, mailbox: string): string {
+  const endpoint = parseImapUrl(imapUrl);
+  return `${endpoint.user}@${endpoint.host}:${endpoint.port}/${mailbox}`;
+}
+
+/**
+ * The service: watches the mailbox (one process holds the lease), queues every new message, reads and
+ * commits each one, sends the replies from the outbox. Several processes can run side by side: they share
+ * the queues and the store, and only the lease holder watches IDLE.
+ */
+export async function runWorker(
+  config: Config,
+  log: Logger,
+  hooks: WorkerHooks = {},
+): Promise<WorkerRuntime> {
+  requireWorkerConfig(config);
+  const secretKey = config.INTAKE_SECRET_KEY ? parseSecretKey(config.INTAKE_SECRET_KEY) : null;
+  if (!secretKey)
+    log.warn({ msg: 'INTAKE_SECRET_KEY is not set: customers\u2019 passwords will not be stored' });
+  const store = await createStore(config.DATABASE_URL, {
+    secretKey,
+    onError: (err) => log.warn({ msg: 'database connection error', err }),
+  });
+  await store.migrate();
+  const directory = config.INTAKE_DIRECTORY ? loadDirectory(config.INTAKE_DIRECTORY) : null;
+  if (directory) await store.replaceDirectory(directory);
+
+  const book = shippedRules();
+  const ownMessageIdDomains = [config.INTAKE_MESSAGE_ID_DOMAIN];
+  const reader = createReader({
+    rules: book,
+    ownAddresses: config.ownAddresses,
+    ownMessageIdDomains,
+    defaultLanguage: config.INTAKE_DEFAULT_LANGUAGE,
+    limits: { maxBytes: config.INTAKE_MAX_MESSAGE_BYTES },
+  });
+  const understand = createUnderstander(book, {
+    provider: config.PROVIDER_NAME,
+    zone: config.PROVIDER_TIMEZONE,
+    providerDomains: config.providerDomains,
+  });
+  const advance = createAdvance(book, {
+    provider: config.PROVIDER_NAME,
+    directory,
+    trustedAuthservIds: config.INTAKE_TRUSTED_AUTHSERV_IDS,
+  });
+
+  const prefix = config.INTAKE_QUEUE_PREFIX;
+  const queues = createQueues(config.REDIS_URL, prefix);
+  const source = createMailboxSource({
+    url: config.INTAKE_IMAP_URL!,
+    accessToken: config.INTAKE_IMAP_ACCESS_TOKEN,
+    processedFolder: config.INTAKE_PROCESSED_FOLDER,
+    processedKeyword: config.INTAKE_PROCESSED_KEYWORD,
+    quarantineFolder: config.INTAKE_QUARANTINE_FOLDER,
+    positions: {
+      get: (mailbox) => store.getMailboxState(mailbox),
+      set: (mailbox, state) => store.setMailboxState(mailbox, state),
+    },
+    logger: log.child({ component: 'mailbox' }),
+  });
+  const mailer = createMailer({
+    url: config.INTAKE_SMTP_URL!,
+    socketTimeoutMs: config.INTAKE_SMTP_TIMEOUT_MS,
+  });
+
+  const ingest = createIngest({
+    store,
+    mailbox: source,
+    reader,
+    understand,
+    advance,
+    enqueueReply: (job) => queues.addReply(job),
+    messageIdDomain: config.INTAKE_MESSAGE_ID_DOMAIN,
+    log: log.child({ component: 'ingest' }),
+    onCommitted: hooks.onCommitted,
+  });
+  const sentFolder = config.INTAKE_SENT_FOLDER;
+  const sendReply = createSendReply({
+    store,
+    mailer,
+    sent: sentFolder
+      ? {
+          append: async (raw) => {
+            await source.appendSent(raw, sentFolder);
+          },
+          contains: (messageId) => source.folderContains(sentFolder, messageId),
+        }
+      : null,
+    from: config.INTAKE_FROM,
+    policy: {
+      dailyLimit: config.INTAKE_REPLY_DAILY_LIMIT,
+      burstLimit: 3,
+      burstWindowMs: 10 * 60_000,
+      ownAddresses: config.ownAddresses,
+      systemSender: automaticRules(book).systemSender,
+    },
+    sendingGraceMs: mailer.limits.sendTimeoutMs * 2,
+    classify: classifySendFailure,
+    log: log.child({ component: 'reply' }),
+  });
+
+  // Each BullMQ worker gets its own connection: they block on Redis while waiting for jobs.
+  const ingestWorker = new Worker(
+    INGEST_QUEUE,
+    async (job: Job) => {
+      try {
+        return await ingest(IngestJob.parse(job.data));
+      } catch (err) {
+        throw forQueue(err);
+      }
+    },
+    {
+      connection: redisConnection(config.REDIS_URL),
+      prefix,
+      concurrency: config.INTAKE_INGEST_CONCURRENCY,
+      // A 50 MB message streams from IMAP and through the parser in well under a minute; a job holding its
+      // lock longer than this is presumed dead and handed to another worker (the store makes that safe).
+      lockDuration: 120_000,
+    },
+  );
+  const replyWorker = new Worker(
+    REPLY_QUEUE,
+    async (job: Job) => {
+      try {
+        const data = ReplyJob.parse(job.data);
+        const outcome = await sendReply(data);
+        hooks.onReply?.(data, outcome);
+        return outcome;
+      } catch (err) {
+        throw forQueue(err);
+      }
+    },
+    {
+      connection: redisConnection(config.REDIS_URL),
+      prefix,
+      // As many sends at once as the SMTP pool has connections.
+      concurrency: mailer.limits.maxConnections,
+      // Longer than the whole SMTP send deadline, so a slow but live send is never handed to a second
+      // worker while it is still talking to the server.
+      lockDuration: mailer.limits.sendTimeoutMs * 2 + 10_000,
+    },
+  );
+  for (const w of [ingestWorker, replyWorker]) {
+    w.on('failed', (job, err) =>
+      log.warn({ msg: 'job failed', queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err }),
+    );
+    w.on('error', (err) => log.warn({ msg: 'queue worker error', queue: w.name, err }));
+  }
+
+  // Replies committed but never queued (a crash between commit and queue) or interrupted mid-send.
+  const sweep = async () => {
+    try {
+      for (const reply of await store.listUnsettledReplies(200)) {
+        await queues.addReply({
+          replyId: reply.id,
+          conversationId: reply.conversationId,
+          revision: reply.revision,
+        });
+      }
+    } catch (err) {
+      log.warn({ msg: 'outbox sweep failed', err });
+    }
+  };
+  await sweep();
+  const sweeper = setInterval(() => void sweep(), SWEEP_MS);
+  sweeper.unref();
+
+  const leaseRedis = redisConnection(config.REDIS_URL);
+  const leased = runLeasedSource(
+    {
+      source,
+      redis: leaseRedis,
+      key: `${prefix}:mailbox-lease:${leaseName(config.INTAKE_IMAP_URL!, source.mailbox)}`,
+      ownerId: `${hostname()}:${process.pid}`,
+      logger: log.child({ component: 'lease' }),
+    },
+    async (batch) => {
+      await queues.addIngest(
+        batch.map((m) => ({
+          mailbox: m.mailbox,
+          uidValidity: m.uidValidity,
+          uid: m.uid,
+          messageId: m.messageId,
+          seenAt: m.seenAt,
+        })),
+      );
+    },
+  );
+  log.info({ msg: 'worker started', database: store.kind, mailbox: source.mailbox });
+
+  let stopped = false;
+  return {
+    store,
+    get leader() {
+      return leased.leader;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(sweeper);
+      await leased.stop();
+      // Finish the jobs in flight rather than abandon them: their locks would otherwise hold them.
+      await Promise.allSettled([ingestWorker.close(), replyWorker.close()]);
+      await Promise.allSettled([queues.close(), mailer.close(), source.close()]);
+      leaseRedis.disconnect();
+      await store.close();
+      log.info({ msg: 'worker stopped' });
+    },
+  };
+}

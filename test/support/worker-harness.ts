@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import pino from 'pino';
+import { type Config, loadConfig } from '../../src/config.js';
+import { INGEST_QUEUE, REPLY_QUEUE } from '../../src/queue/jobs.js';
+import { redisConnection } from '../../src/queue/queues.js';
+import { createStore } from '../../src/store/index.js';
+import type { Store } from '../../src/store/store.js';
+import { runWorker, type WorkerHooks, type WorkerRuntime } from '../../src/worker/run-worker.js';
+import { type DovecotInstance, startDovecot } from './dovecot.js';
+import { type SmtpCapture, startSmtpCapture } from './smtp-capture.js';
+
+export const SECRET_KEY = 'a'.repeat(64);
+
+export interface Harness {
+  dovecot: DovecotInstance;
+  smtp: SmtpCapture;
+  config: Config;
+  dir: string;
+  /** Starts a worker process-alike (several can run at once, as separate processes would). */
+  startWorker(hooks?: WorkerHooks, env?: Record<string, string>): Promise<WorkerRuntime>;
+  /** A store on the same database, for assertions. */
+  openStore(): Promise<Store>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  databaseUrl?: string;
+}
+
+/**
+ * A whole installation on loopback: a throwaway Dovecot mailbox, an SMTP capture peer, the machine's Redis
+ * (queues under a prefix of their own) and a SQLite file (or the database given).
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dovecot = await startDovecot();
+  const smtp = await startSmtpCapture();
+  const dir = mkdtempSync(join(tmpdir(), 'intake-worker-'));
+  const prefix = `intake-test-${randomBytes(4).toString('hex')}`;
+  const env = {
+    INTAKE_IMAP_URL: dovecot.url,
+    INTAKE_SMTP_URL: smtp.url,
+    INTAKE_FROM: 'support@hosting.example',
+    INTAKE_MESSAGE_ID_DOMAIN: 'intake.hosting.example',
+    DATABASE_URL: options.databaseUrl ?? `file:${join(dir, 'intake.db')}`,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    INTAKE_QUEUE_PREFIX: prefix,
+    INTAKE_SECRET_KEY: SECRET_KEY,
+    INTAKE_SENT_FOLDER: 'Sent',
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const workers: WorkerRuntime[] = [];
+  return {
+    dovecot,
+    smtp,
+    config,
+    dir,
+    async startWorker(hooks, extra) {
+      const worker = await runWorker(
+        extra ? loadConfig({ ...env, ...extra }) : config,
+        pino({ level: process.env.LOG_LEVEL ?? 'silent' }),
+        hooks,
+      );
+      workers.push(worker);
+      return worker;
+    },
+    openStore: () => createStore(config.DATABASE_URL, { secretKey: Buffer.from(SECRET_KEY, 'hex') }),
+    async stop() {
+      await Promise.allSettled(workers.map((w) => w.stop()));
+      const connection = redisConnection(config.REDIS_URL);
+      for (const name of [INGEST_QUEUE, REPLY_QUEUE]) {
+        const queue = new Queue(name, { connection, prefix });
+        await queue.obliterate({ force: true }).catch(() => {});
+        await queue.close();
+      }
+      connection.disconnect();
+      await Promise.allSettled([dovecot.stop(), smtp.stop()]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a value other than undefined, or fails with what was last seen. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
