@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import { MessageParseError } from '../errors.js';
+import { IntakeError, MessageParseError } from '../errors.js';
 import type { Advance } from '../pipeline/advance.js';
 import { parseLine } from '../pipeline/parse-line.js';
 import type { Understander } from '../pipeline/understand-message.js';
@@ -45,6 +45,22 @@ export function newMessageId(domain: string): string {
  */
 export function createIngest(deps: IngestDeps): (job: IngestJob) => Promise<IngestOutcome> {
   const { store, mailbox, reader, understand, advance, log } = deps;
+  const quarantine = async (job: IngestJob, code: string, reason: string, contentHash: string | null) => {
+    await store.quarantine({
+      mailbox: job.mailbox,
+      uidValidity: job.uidValidity,
+      uid: job.uid,
+      messageId: job.messageId,
+      contentHash,
+      code,
+      reason,
+    });
+    await mailbox.quarantine(job.uid, job.uidValidity);
+    log.warn({ msg: 'message quarantined', uid: job.uid, messageId: job.messageId, code });
+    deps.onCommitted?.(job, Date.now() - job.seenAt, 'quarantined');
+    return 'quarantined' as const;
+  };
+
   return async (job) => {
     const stream = await mailbox.download(job.uid, job.uidValidity);
     let read: Awaited<ReturnType<MessageReader['read']>>;
@@ -52,68 +68,79 @@ export function createIngest(deps: IngestDeps): (job: IngestJob) => Promise<Inge
       read = await reader.read(stream);
     } catch (err) {
       if (!(err instanceof MessageParseError)) throw err;
-      await store.quarantine({
+      return quarantine(job, err.code, err.message, null);
+    }
+    const { message, secrets, contentHash } = read;
+    let facts: ReturnType<Understander>;
+    try {
+      facts = understand(message);
+    } catch (err) {
+      // The understanding stages are pure: what fails here fails on every retry. Quarantined with the
+      // error, the message waits for a fix and `intake replay` instead of sitting in the inbox.
+      return quarantine(job, 'understand_failed', describe(err), contentHash);
+    }
+    const automatic = facts.automatic.isAutomatic;
+    let result: Awaited<ReturnType<Store['commitMessage']>>;
+    try {
+      result = await commit();
+    } catch (err) {
+      if (err instanceof IntakeError && err.code === 'decide_failed')
+        return quarantine(job, err.code, err.message, contentHash);
+      throw err;
+    }
+    function commit() {
+      return store.commitMessage({
         mailbox: job.mailbox,
         uidValidity: job.uidValidity,
         uid: job.uid,
-        messageId: job.messageId,
-        contentHash: null,
-        code: err.code,
-        reason: err.message,
-      });
-      await mailbox.quarantine(job.uid, job.uidValidity);
-      log.warn({ msg: 'message quarantined', uid: job.uid, messageId: job.messageId, code: err.code });
-      deps.onCommitted?.(job, Date.now() - job.seenAt, 'quarantined');
-      return 'quarantined';
-    }
-    const { message, secrets, contentHash } = read;
-    const facts = understand(message);
-    const automatic = facts.automatic.isAutomatic;
-    const result = await store.commitMessage({
-      mailbox: job.mailbox,
-      uidValidity: job.uidValidity,
-      uid: job.uid,
-      key: { messageId: facts.messageId, contentHash },
-      thread: {
-        messageId: facts.messageId,
-        subject: facts.subject,
-        inReplyTo: facts.inReplyTo,
-        references: facts.references,
-      },
-      summary: {
-        from: facts.from?.address ?? null,
-        subject: message.subject,
-        date: message.date,
-        newText: message.newText,
-        automatic,
-        language: message.language,
-      },
-      secrets: secrets.map((s) => ({
-        placeholder: s.ref.placeholder,
-        kind: s.ref.kind,
-        label: s.ref.label,
-        username: s.ref.username,
-        value: s.value.reveal(),
-      })),
-      state: automatic ? 'ignored' : 'processed',
-      receivedAt: message.date,
-      decide: (conversationId, stored) => {
-        const { record, decision, reply } = advance(conversationId, stored, facts);
-        return {
-          record,
-          status: decision.status,
-          missing: decision.missing,
-          line: parseLine(
-            `imap:${job.mailbox}/${job.uidValidity}/${job.uid}`,
-            facts,
+        key: { messageId: facts.messageId, contentHash },
+        thread: {
+          messageId: facts.messageId,
+          subject: facts.subject,
+          inReplyTo: facts.inReplyTo,
+          references: facts.references,
+        },
+        summary: {
+          from: facts.from?.address ?? null,
+          subject: message.subject,
+          date: message.date,
+          newText: message.newText,
+          automatic,
+          language: message.language,
+        },
+        secrets: secrets.map((s) => ({
+          placeholder: s.ref.placeholder,
+          kind: s.ref.kind,
+          label: s.ref.label,
+          username: s.ref.username,
+          value: s.value.reveal(),
+        })),
+        state: automatic ? 'ignored' : 'processed',
+        receivedAt: message.date,
+        decide: (conversationId, stored) => {
+          let advanced: ReturnType<Advance>;
+          try {
+            advanced = advance(conversationId, stored, facts);
+          } catch (err) {
+            throw new IntakeError('decide_failed', describe(err), { cause: err });
+          }
+          const { record, decision, reply } = advanced;
+          return {
             record,
-            decision,
-            reply,
-          ),
-          reply: reply ? { ...reply, messageId: newMessageId(deps.messageIdDomain) } : null,
-        };
-      },
-    });
+            status: decision.status,
+            missing: decision.missing,
+            line: parseLine(
+              `imap:${job.mailbox}/${job.uidValidity}/${job.uid}`,
+              facts,
+              record,
+              decision,
+              reply,
+            ),
+            reply: reply ? { ...reply, messageId: newMessageId(deps.messageIdDomain) } : null,
+          };
+        },
+      });
+    }
     await mailbox.markProcessed(job.uid, job.uidValidity);
     if (result.replyId !== null && result.conversationId !== null) {
       const row = await store.getReply(result.replyId);
@@ -135,4 +162,14 @@ export function createIngest(deps: IngestDeps): (job: IngestJob) => Promise<Inge
     deps.onCommitted?.(job, Date.now() - job.seenAt, outcome);
     return outcome;
   };
+}
+
+/** The error's name and message, and where it was thrown: enough to find the bug, no message content. */
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const at = err.stack
+    ?.split('\n')
+    .find((l) => l.trim().startsWith('at '))
+    ?.trim();
+  return `${err.name}: ${err.message}${at ? ` (${at})` : ''}`;
 }
