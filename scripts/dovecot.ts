@@ -201,8 +201,17 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
     }
   }
 
-  const adminClient = async (): Promise<ImapFlow> => {
-    if (admin?.usable) return admin;
+  // Callers may append concurrently: they share one connection attempt rather than each opening a session
+  // (Dovecot refuses an eleventh one per user and address, mail_max_userip_connections).
+  let connecting: Promise<ImapFlow> | null = null;
+  const adminClient = (): Promise<ImapFlow> => {
+    if (admin?.usable) return Promise.resolve(admin);
+    connecting ??= connectAdmin().finally(() => {
+      connecting = null;
+    });
+    return connecting;
+  };
+  const connectAdmin = async (): Promise<ImapFlow> => {
     admin?.close();
     const client = new ImapFlow({
       host: '127.0.0.1',
@@ -312,6 +321,9 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
       if (!(await client.list()).some((m) => m.path === mailbox)) return [];
       const lock = await client.getMailboxLock(mailbox, { readOnly: true });
       try {
+        // A selection kept from an earlier call has a stale view: Dovecot reports expunges and new
+        // messages only in answer to a command, and never during a FETCH.
+        await client.noop();
         const out: StoredMessage[] = [];
         if (client.mailbox && client.mailbox.exists === 0) return out;
         for await (const m of client.fetch('1:*', { uid: true, flags: true, envelope: true, size: true })) {

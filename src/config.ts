@@ -153,7 +153,15 @@ export const ConfigSchema = z
       .int()
       .positive()
       .default(30_000)
-      .describe('SMTP connection/socket timeout'),
+      .describe('SMTP socket timeout; a whole send (connect to final answer) may take twice this'),
+    INTAKE_TAKEOVER_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .default(15_000)
+      .describe(
+        'How soon the jobs and mailbox watch of a dead worker process pass to a live one (job lock and lease time)',
+      ),
   })
   .transform((c) => ({
     ...c,

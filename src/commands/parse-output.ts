@@ -18,9 +18,10 @@ const windows = (w: readonly { start: string; end: string }[]) =>
 /**
  * A readable summary of a conversation after one message: each field with the customer's sentence behind it,
  * what is missing, the status, and the reply that would go out. Secrets never reach it: the record holds
- * placeholders only.
+ * placeholders only. `reply: false` leaves the reply out, for callers that print the reply actually sent
+ * (`npm run demo` prints what the SMTP peer received).
  */
-export function summary(line: ParseLine): string {
+export function summary(line: ParseLine, options: { reply?: boolean } = {}): string {
   const out: string[] = [];
   const row = (label: string, value: string, evidenceKey?: string) => {
     out.push(`${`${label}:`.padEnd(18)}${value}`);
@@ -71,6 +72,7 @@ export function summary(line: ParseLine): string {
     );
   }
   row('Missing', list(line.missing));
+  if (options.reply === false) return `${out.join('\n')}\n`;
   if (line.reply) {
     out.push(`--- reply to ${line.reply.to}: ${line.reply.subject}`);
     out.push(indent(line.reply.text.trimEnd()));

@@ -7,7 +7,14 @@ import { rowSchemas } from './rows.js';
 import { openSecret } from './secret-box.js';
 import type { SqlDriver, SqlResult, TxSteps } from './sql-driver.js';
 import { containsPattern, isoNow, toJson } from './sql-values.js';
-import type { CommitInput, CommitResult, ConversationFilter, ReplyOutcome, Store } from './store.js';
+import type {
+  CommitInput,
+  CommitResult,
+  ConversationFilter,
+  MessageLocation,
+  ReplyOutcome,
+  Store,
+} from './store.js';
 
 const REPLY_COLUMNS = `id, conversation_id, revision, message_id, to_address, subject, in_reply_to, refs, headers,
   language, requested, text, html, status, attempts, smtp_response, created_at, claimed_at, sent_at`;
@@ -77,6 +84,18 @@ export class SqlStore implements Store {
 
   findMessage(key: { messageId: string; contentHash: string }) {
     return this.loose(this.q.findMessage(key));
+  }
+
+  async findByLocation(location: MessageLocation) {
+    const where = 'WHERE mailbox = ? AND uid_validity = ? AND uid = ? ORDER BY id LIMIT 1';
+    const params = [location.mailbox, location.uidValidity, location.uid];
+    const messages = await this.exec(`SELECT ${MESSAGE_COLUMNS} FROM messages ${where}`, params);
+    const quarantined = await this.exec(`SELECT id FROM quarantine ${where}`, params);
+    const row = messages.rows[0];
+    return {
+      message: row === undefined ? null : this.rows.message.parse(row),
+      quarantineId: quarantined.rows[0] ? Number((quarantined.rows[0] as { id: unknown }).id) : null,
+    };
   }
 
   async updateMessageLocation(

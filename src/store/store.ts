@@ -23,6 +23,13 @@ export interface Store {
   // ── Messages ───────────────────────────────────────────────────────────────────────────────────
   /** The stored message with this key, whatever its state: the guard that makes ingest idempotent. */
   findMessage(key: MessageKey): Promise<StoredMessage | null>;
+  /**
+   * What became of the message read from this place: its stored row, or its quarantine entry. A job run
+   * again after its worker died finds the work done (the message already filed) rather than a lost message.
+   */
+  findByLocation(
+    location: MessageLocation,
+  ): Promise<{ message: StoredMessage | null; quarantineId: number | null }>;
   /** Records where a message now sits in the mailbox (after a move, or a resync under a new UIDVALIDITY). */
   updateMessageLocation(
     id: number,
@@ -92,6 +99,12 @@ export interface MailboxState {
 }
 
 /** A message is the same message when its Message-ID and its content hash are (a resync must not duplicate). */
+export interface MessageLocation {
+  mailbox: string;
+  uidValidity: string;
+  uid: number;
+}
+
 export interface MessageKey {
   messageId: string;
   /** SHA-256 (hex) of the raw message. */

@@ -46,23 +46,45 @@ export function newMessageId(domain: string): string {
 export function createIngest(deps: IngestDeps): (job: IngestJob) => Promise<IngestOutcome> {
   const { store, mailbox, reader, understand, advance, log } = deps;
   const quarantine = async (job: IngestJob, code: string, reason: string, contentHash: string | null) => {
-    await store.quarantine({
-      mailbox: job.mailbox,
-      uidValidity: job.uidValidity,
-      uid: job.uid,
-      messageId: job.messageId,
-      contentHash,
-      code,
-      reason,
-    });
+    // A retry after a crash between the two steps below must not enter the message twice.
+    if ((await store.findByLocation(job)).quarantineId === null)
+      await store.quarantine({
+        mailbox: job.mailbox,
+        uidValidity: job.uidValidity,
+        uid: job.uid,
+        messageId: job.messageId,
+        contentHash,
+        code,
+        reason,
+      });
     await mailbox.quarantine(job.uid, job.uidValidity);
     log.warn({ msg: 'message quarantined', uid: job.uid, messageId: job.messageId, code });
     deps.onCommitted?.(job, Date.now() - job.seenAt, 'quarantined');
     return 'quarantined' as const;
   };
 
+  /**
+   * A job run again after its worker died may find the message gone because that worker filed it: the
+   * store says so. Only a message that nobody processed is reported missing.
+   */
+  const alreadyDone = async (job: IngestJob): Promise<IngestOutcome | null> => {
+    const found = await store.findByLocation(job);
+    if (found.message) return 'duplicate';
+    if (found.quarantineId !== null) return 'quarantined';
+    return null;
+  };
+
   return async (job) => {
-    const stream = await mailbox.download(job.uid, job.uidValidity);
+    let stream: Readable;
+    try {
+      stream = await mailbox.download(job.uid, job.uidValidity);
+    } catch (err) {
+      const done = isMessageGone(err) ? await alreadyDone(job) : null;
+      if (!done) throw err;
+      log.info({ msg: 'message already processed by an earlier attempt', uid: job.uid, outcome: done });
+      deps.onCommitted?.(job, Date.now() - job.seenAt, done);
+      return done;
+    }
     let read: Awaited<ReturnType<MessageReader['read']>>;
     try {
       read = await reader.read(stream);
@@ -173,3 +195,6 @@ function describe(err: unknown): string {
     ?.trim();
   return `${err.name}: ${err.message}${at ? ` (${at})` : ''}`;
 }
+
+const isMessageGone = (err: unknown) =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'message_gone';

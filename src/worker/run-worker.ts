@@ -100,7 +100,9 @@ export async function runWorker(
   const mailer = createMailer({
     url: config.INTAKE_SMTP_URL!,
     socketTimeoutMs: config.INTAKE_SMTP_TIMEOUT_MS,
+    sendTimeoutMs: config.INTAKE_SMTP_TIMEOUT_MS * 2,
   });
+  const takeoverMs = config.INTAKE_TAKEOVER_MS;
 
   const ingest = createIngest({
     store,
@@ -133,12 +135,16 @@ export async function runWorker(
       ownAddresses: config.ownAddresses,
       systemSender: automaticRules(book).systemSender,
     },
-    sendingGraceMs: mailer.limits.sendTimeoutMs * 2,
+    // A live sender settles within its send deadline; the margin covers clocks of different hosts.
+    sendingGraceMs: mailer.limits.sendTimeoutMs + 10_000,
     classify: classifySendFailure,
     log: log.child({ component: 'reply' }),
   });
 
-  // Each BullMQ worker gets its own connection: they block on Redis while waiting for jobs.
+  // Each BullMQ worker gets its own connection: they block on Redis while waiting for jobs. BullMQ does
+  // not close a connection it was given, so stop() does.
+  const ingestConnection = redisConnection(config.REDIS_URL);
+  const replyConnection = redisConnection(config.REDIS_URL);
   const ingestWorker = new Worker(
     INGEST_QUEUE,
     async (job: Job) => {
@@ -149,12 +155,14 @@ export async function runWorker(
       }
     },
     {
-      connection: redisConnection(config.REDIS_URL),
+      connection: ingestConnection,
       prefix,
       concurrency: config.INTAKE_INGEST_CONCURRENCY,
-      // A 50 MB message streams from IMAP and through the parser in well under a minute; a job holding its
-      // lock longer than this is presumed dead and handed to another worker (the store makes that safe).
-      lockDuration: 120_000,
+      // BullMQ renews a live job's lock every lockDuration/2 (reading streams, the event loop stays free), so
+      // the lock only has to outlast a renewal: a dead process's jobs pass to a live one after about
+      // lockDuration + stalledInterval. A job run twice is safe: the store commits a message once.
+      lockDuration: takeoverMs,
+      stalledInterval: takeoverMs,
     },
   );
   const replyWorker = new Worker(
@@ -170,13 +178,15 @@ export async function runWorker(
       }
     },
     {
-      connection: redisConnection(config.REDIS_URL),
+      connection: replyConnection,
       prefix,
       // As many sends at once as the SMTP pool has connections.
       concurrency: mailer.limits.maxConnections,
-      // Longer than the whole SMTP send deadline, so a slow but live send is never handed to a second
-      // worker while it is still talking to the server.
-      lockDuration: mailer.limits.sendTimeoutMs * 2 + 10_000,
+      // Renewed while a send runs, as for ingest. A job handed over while its first owner is still in the
+      // SMTP transaction cannot send twice: the outbox claim is a compare-and-set, and a reply found
+      // `sending` is left alone until the whole send deadline has passed.
+      lockDuration: takeoverMs,
+      stalledInterval: takeoverMs,
     },
   );
   for (const w of [ingestWorker, replyWorker]) {
@@ -211,6 +221,7 @@ export async function runWorker(
       redis: leaseRedis,
       key: `${prefix}:mailbox-lease:${leaseName(config.INTAKE_IMAP_URL!, source.mailbox)}`,
       ownerId: `${hostname()}:${process.pid}`,
+      ttlMs: takeoverMs,
       logger: log.child({ component: 'lease' }),
     },
     async (batch) => {
@@ -241,7 +252,7 @@ export async function runWorker(
       // Finish the jobs in flight rather than abandon them: their locks would otherwise hold them.
       await Promise.allSettled([ingestWorker.close(), replyWorker.close()]);
       await Promise.allSettled([queues.close(), mailer.close(), source.close()]);
-      leaseRedis.disconnect();
+      for (const connection of [leaseRedis, ingestConnection, replyConnection]) connection.disconnect();
       await store.close();
       log.info({ msg: 'worker stopped' });
     },

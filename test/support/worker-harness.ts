@@ -12,6 +12,7 @@ import type { Store } from '../../src/store/store.js';
 import { runWorker, type WorkerHooks, type WorkerRuntime } from '../../src/worker/run-worker.js';
 import { type DovecotInstance, startDovecot } from './dovecot.js';
 import { type SmtpCapture, startSmtpCapture } from './smtp-capture.js';
+import { spawnWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 export const SECRET_KEY = 'a'.repeat(64);
 
@@ -22,6 +23,12 @@ export interface Harness {
   dir: string;
   /** Starts a worker process-alike (several can run at once, as separate processes would). */
   startWorker(hooks?: WorkerHooks, env?: Record<string, string>): Promise<WorkerRuntime>;
+  /** The worker as a separate process (`node dist/cli.js worker`), which a test may SIGKILL. */
+  spawnWorker(env?: Record<string, string>): WorkerProcess;
+  /** Failed jobs kept by the queues (visible to operators), as `queue: reason`. */
+  failedJobs(): Promise<string[]>;
+  /** The environment the workers run with. */
+  env: Record<string, string>;
   /** A store on the same database, for assertions. */
   openStore(): Promise<Store>;
   stop(): Promise<void>;
@@ -55,6 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const config = loadConfig(env);
   const workers: WorkerRuntime[] = [];
+  const processes: WorkerProcess[] = [];
   return {
     dovecot,
     smtp,
@@ -69,9 +77,35 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       workers.push(worker);
       return worker;
     },
-    openStore: () => createStore(config.DATABASE_URL, { secretKey: Buffer.from(SECRET_KEY, 'hex') }),
+    env,
+    async failedJobs() {
+      const connection = redisConnection(config.REDIS_URL);
+      try {
+        const failed: string[] = [];
+        for (const name of [INGEST_QUEUE, REPLY_QUEUE]) {
+          const queue = new Queue(name, { connection, prefix });
+          for (const job of await queue.getFailed()) failed.push(`${name}: ${job.failedReason}`);
+          await queue.close();
+        }
+        return failed;
+      } finally {
+        connection.disconnect();
+      }
+    },
+    spawnWorker(extra) {
+      const child = spawnWorkerProcess({ ...env, ...extra });
+      processes.push(child);
+      return child;
+    },
+    async openStore() {
+      const store = await createStore(config.DATABASE_URL, { secretKey: Buffer.from(SECRET_KEY, 'hex') });
+      // A test may look before any worker has started; migrating twice is a no-op.
+      await store.migrate();
+      return store;
+    },
     async stop() {
       await Promise.allSettled(workers.map((w) => w.stop()));
+      await Promise.allSettled(processes.map((p) => p.kill('SIGKILL')));
       const connection = redisConnection(config.REDIS_URL);
       for (const name of [INGEST_QUEUE, REPLY_QUEUE]) {
         const queue = new Queue(name, { connection, prefix });

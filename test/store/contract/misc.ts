@@ -46,6 +46,31 @@ export function stateTests(h: Harnessed) {
     });
   });
 
+  describe('findByLocation', () => {
+    it('finds the message read from a mailbox place, or its quarantine entry, and nothing elsewhere', async () => {
+      const { store } = await h.fresh();
+      const place = { mailbox: 'INBOX', uidValidity: '1700000000', uid: 42 };
+      expect(await store.findByLocation(place)).toEqual({ message: null, quarantineId: null });
+      const committed = await store.commitMessage(message());
+      const found = await store.findByLocation(place);
+      expect(found.message?.id).toBe(committed.message.id);
+      expect(found.quarantineId).toBeNull();
+      expect(await store.findByLocation({ ...place, uidValidity: '1700000001' })).toEqual({
+        message: null,
+        quarantineId: null,
+      });
+      const q = await store.quarantine({
+        ...place,
+        uid: 43,
+        messageId: null,
+        contentHash: null,
+        code: 'mime_unreadable',
+        reason: 'x',
+      });
+      expect(await store.findByLocation({ ...place, uid: 43 })).toEqual({ message: null, quarantineId: q });
+    });
+  });
+
   describe('directory and audit', () => {
     it('round-trips the customer directory, replacing it whole', async () => {
       const { store } = await h.fresh();
