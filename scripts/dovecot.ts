@@ -313,6 +313,9 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
         next,
         mailbox,
       ]);
+      // Dovecot drops the sessions that had the mailbox open ("inconsistent"): start the next call afresh.
+      admin?.close();
+      admin = null;
       return next;
     },
 

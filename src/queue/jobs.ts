@@ -26,13 +26,13 @@ export type ReplyJob = z.infer<typeof ReplyJob>;
 const digest = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 32);
 
 /**
- * Job ids deduplicate: one ingest job per Message-ID in a mailbox while it exists (a resync or a second
- * IDLE notification adds nothing), one job per reply row. BullMQ forbids ':' in custom ids.
+ * Job ids deduplicate: one ingest job per Message-ID in a mailbox epoch (UIDVALIDITY) while the job is kept
+ * (a resync or a second IDLE notification adds nothing), one job per reply row. After a UIDVALIDITY change
+ * the same message gets a new job, which the store recognises (Message-ID and content hash) and only files:
+ * a message whose keyword a mailbox rebuild lost gets it back. BullMQ forbids ':' in custom ids.
  */
 export function ingestJobId(job: IngestJob): string {
-  return job.messageId
-    ? `ingest-${digest(`${job.mailbox}\n${job.messageId}`)}`
-    : `ingest-${digest(`${job.mailbox}\n${job.uidValidity}\n${job.uid}`)}`;
+  return `ingest-${digest(`${job.mailbox}\n${job.uidValidity}\n${job.messageId ?? `uid ${job.uid}`}`)}`;
 }
 
 export function replyJobId(job: ReplyJob): string {
