@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkConfigCommand } from './commands/check-config.js';
 import { parseCommand } from './commands/parse.js';
+import { replayCommand } from './commands/replay.js';
 import { workerCommand } from './commands/worker.js';
 import { loadConfig } from './config.js';
 import { IntakeError } from './errors.js';
@@ -14,6 +15,8 @@ Usage:
   intake parse [--json] [--directory FILE] FILE.eml [FILE.eml …]
                                                 read messages as one mailbox ("-" reads stdin)
   intake worker                                 run the service: watch the mailbox, read, reply
+  intake replay <MESSAGE-ID> | --quarantine | --failed
+                                                run again a quarantined message or a failed job
   intake check-config                           print the configuration (secrets masked), test each connection
   intake --version
   intake --help
@@ -70,6 +73,29 @@ async function main(argv: string[]): Promise<number> {
     });
   }
   if (command === 'worker') return workerCommand(loadConfig());
+  if (command === 'replay') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { quarantine: { type: 'boolean' }, failed: { type: 'boolean' } },
+    });
+    const chosen = [values.quarantine, values.failed, positionals.length > 0].filter(Boolean).length;
+    if (chosen !== 1 || positionals.length > 1) {
+      process.stderr.write('intake replay: give one MESSAGE-ID, or --quarantine, or --failed\n');
+      return 2;
+    }
+    const config = loadConfig();
+    return replayCommand(
+      config,
+      values.quarantine
+        ? { kind: 'quarantine' }
+        : values.failed
+          ? { kind: 'failed' }
+          : { kind: 'message', messageId: positionals[0]! },
+      process.stdout,
+      createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }),
+    );
+  }
   if (command === 'check-config') {
     const config = loadConfig();
     return checkConfigCommand(config, process.stdout, createLogger({ level: 'silent' }));

@@ -40,6 +40,11 @@ export interface MailboxOperations {
    * (Gmail, Exchange) prove the send happened.
    */
   folderContains(folder: string, messageId: string): Promise<boolean>;
+  /**
+   * Moves the message with this Message-ID from `folder` back to the watched mailbox (for a replay) and
+   * says where it is now; null when `folder` holds no such message.
+   */
+  restore(folder: string, messageId: string): Promise<{ uid: number; uidValidity: string } | null>;
   /** Logs out every connection; later calls reconnect. */
   close(): Promise<void>;
 }
@@ -286,11 +291,41 @@ export function createMailboxOperations(options: MailboxOperationsOptions): Mail
         }
         const lock = await lockFresh(client, folder, true);
         try {
-          const id = messageId.startsWith('<') ? messageId : `<${messageId}>`;
-          const found = await client.search({ header: { 'message-id': id } }, { uid: true });
+          const found = await client.search({ header: { 'message-id': angled(messageId) } }, { uid: true });
           if (!Array.isArray(found))
             throw new MailboxError('imap_command_failed', `SEARCH in ${folder} failed`);
           return found.length > 0;
+        } finally {
+          lock.release();
+        }
+      });
+    },
+
+    restore(folder, messageId) {
+      return withConnection(`restoring from ${folder}`, true, async (client, slot) => {
+        if (!slot.folders.has(folder)) {
+          const known = await client.list();
+          if (!known.some((m) => m.path === folder || m.name === folder)) return null;
+          slot.folders.add(folder);
+        }
+        const lock = await lockFresh(client, folder);
+        try {
+          const found = await client.search({ header: { 'message-id': angled(messageId) } }, { uid: true });
+          if (!Array.isArray(found))
+            throw new MailboxError('imap_command_failed', `SEARCH in ${folder} failed`);
+          const uid = found.sort((a, b) => a - b)[0];
+          if (uid === undefined) return null;
+          const moved = await client.messageMove(String(uid), mailbox, { uid: true });
+          // UIDPLUS (COPYUID) says where it went; Dovecot and every current server have it.
+          const target = moved === false ? undefined : moved.uidMap?.get(uid);
+          const uidValidity = moved === false ? undefined : moved.uidValidity;
+          if (target === undefined || uidValidity === undefined) {
+            throw new MailboxError(
+              'imap_command_failed',
+              `MOVE of ${messageId} from ${folder} to ${mailbox} failed or did not say where it went`,
+            );
+          }
+          return { uid: target, uidValidity: String(uidValidity) };
         } finally {
           lock.release();
         }
@@ -342,6 +377,8 @@ export function createMailboxOperations(options: MailboxOperationsOptions): Mail
     return out;
   }
 }
+
+const angled = (messageId: string) => (messageId.startsWith('<') ? messageId : `<${messageId}>`);
 
 const delay = (ms: number) =>
   new Promise<void>((resolve) => {

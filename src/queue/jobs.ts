@@ -35,6 +35,11 @@ export function ingestJobId(job: IngestJob): string {
   return `ingest-${digest(`${job.mailbox}\n${job.uidValidity}\n${job.messageId ?? `uid ${job.uid}`}`)}`;
 }
 
+/** A replayed message is a new job on purpose: the first job's id may still be kept, and would swallow it. */
+export function replayJobId(job: IngestJob): string {
+  return `replay-${digest(`${job.mailbox}\n${job.uidValidity}\n${job.uid}`)}-${job.seenAt}`;
+}
+
 export function replyJobId(job: ReplyJob): string {
   return `reply-${job.replyId}`;
 }

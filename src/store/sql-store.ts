@@ -86,6 +86,14 @@ export class SqlStore implements Store {
     return this.loose(this.q.findMessage(key));
   }
 
+  async findMessagesById(messageId: string) {
+    const { rows } = await this.exec(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE message_id = ? ORDER BY id`,
+      [messageId],
+    );
+    return rows.map((r) => this.rows.message.parse(r));
+  }
+
   async findByLocation(location: MessageLocation) {
     const where = 'WHERE mailbox = ? AND uid_validity = ? AND uid = ? ORDER BY id LIMIT 1';
     const params = [location.mailbox, location.uidValidity, location.uid];

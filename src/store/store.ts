@@ -23,6 +23,8 @@ export interface Store {
   // ── Messages ───────────────────────────────────────────────────────────────────────────────────
   /** The stored message with this key, whatever its state: the guard that makes ingest idempotent. */
   findMessage(key: MessageKey): Promise<StoredMessage | null>;
+  /** Every stored message with this Message-ID (one per distinct content), oldest first. */
+  findMessagesById(messageId: string): Promise<StoredMessage[]>;
   /**
    * What became of the message read from this place: its stored row, or its quarantine entry. A job run
    * again after its worker died finds the work done (the message already filed) rather than a lost message.

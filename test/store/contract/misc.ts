@@ -68,6 +68,10 @@ export function stateTests(h: Harnessed) {
         reason: 'x',
       });
       expect(await store.findByLocation({ ...place, uid: 43 })).toEqual({ message: null, quarantineId: q });
+      // By Message-ID: every stored content under it.
+      const id = committed.message.messageId;
+      expect((await store.findMessagesById(id)).map((m) => m.id)).toEqual([committed.message.id]);
+      expect(await store.findMessagesById('<nobody@x>')).toEqual([]);
     });
   });
 
