@@ -11,9 +11,37 @@ export interface Queues {
   close(): Promise<void>;
 }
 
+/** Where connection errors go; without a listener ioredis and BullMQ print every reconnect attempt. */
+export type RedisErrorSink = (err: Error, source: string) => void;
+
+/**
+ * A sink that reports the first error of an outage at once and then at most one line per `everyMs`
+ * with the count of errors folded into it: ioredis retries every 2 s, a long outage must not flood the log.
+ */
+export function throttledRedisErrors(
+  report: (err: Error, source: string, suppressed: number) => void,
+  everyMs = 30_000,
+): RedisErrorSink {
+  let last = 0;
+  let suppressed = 0;
+  return (err, source) => {
+    const now = Date.now();
+    if (now - last < everyMs) {
+      suppressed++;
+      return;
+    }
+    report(err, source, suppressed);
+    last = now;
+    suppressed = 0;
+  };
+}
+
 /** BullMQ needs `maxRetriesPerRequest: null` on its connections (blocking commands must not time out). */
-export function redisConnection(url: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+export function redisConnection(url: string, onError?: RedisErrorSink, name = 'redis'): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+  // Always a listener: an 'error' event without one is printed by ioredis and can never be silenced.
+  redis.on('error', (err: Error) => onError?.(err, name));
+  return redis;
 }
 
 // Transient failures (IMAP hiccup, database restart, SMTP 4xx) are retried with exponential backoff for
@@ -25,8 +53,8 @@ const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3_600 },
 };
 
-export function createQueues(redisUrl: string, prefix = 'intake'): Queues {
-  const connection = redisConnection(redisUrl);
+export function createQueues(redisUrl: string, prefix = 'intake', onError?: RedisErrorSink): Queues {
+  const connection = redisConnection(redisUrl, onError, 'queues');
   const ingest = new Queue<IngestJob>(INGEST_QUEUE, {
     connection,
     prefix,
@@ -37,6 +65,7 @@ export function createQueues(redisUrl: string, prefix = 'intake'): Queues {
     prefix,
     defaultJobOptions: DEFAULT_JOB_OPTIONS,
   });
+  for (const queue of [ingest, reply]) queue.on('error', (err) => onError?.(err, queue.name));
   return {
     ingest,
     reply,

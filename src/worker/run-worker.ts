@@ -12,7 +12,7 @@ import { createAdvance } from '../pipeline/advance.js';
 import { createUnderstander } from '../pipeline/understand-message.js';
 import { forQueue } from '../queue/errors.js';
 import { INGEST_QUEUE, IngestJob, REPLY_QUEUE, ReplyJob } from '../queue/jobs.js';
-import { createQueues, redisConnection } from '../queue/queues.js';
+import { createQueues, redisConnection, throttledRedisErrors } from '../queue/queues.js';
 import { automaticRules } from '../reader/detect-automatic.js';
 import { createReader } from '../reader/read-message.js';
 import { shippedRules } from '../rule-engine/load-rules.js';
@@ -84,7 +84,10 @@ export async function runWorker(
   });
 
   const prefix = config.INTAKE_QUEUE_PREFIX;
-  const queues = createQueues(config.REDIS_URL, prefix);
+  const redisErrors = throttledRedisErrors((err, source, suppressed) =>
+    log.warn({ msg: 'Redis unreachable; retrying', source, suppressed, err: err.message }),
+  );
+  const queues = createQueues(config.REDIS_URL, prefix, redisErrors);
   const source = createMailboxSource({
     url: config.INTAKE_IMAP_URL!,
     accessToken: config.INTAKE_IMAP_ACCESS_TOKEN,
@@ -143,8 +146,8 @@ export async function runWorker(
 
   // Each BullMQ worker gets its own connection: they block on Redis while waiting for jobs. BullMQ does
   // not close a connection it was given, so stop() does.
-  const ingestConnection = redisConnection(config.REDIS_URL);
-  const replyConnection = redisConnection(config.REDIS_URL);
+  const ingestConnection = redisConnection(config.REDIS_URL, redisErrors, 'ingest worker');
+  const replyConnection = redisConnection(config.REDIS_URL, redisErrors, 'reply worker');
   const ingestWorker = new Worker(
     INGEST_QUEUE,
     async (job: Job) => {
@@ -193,7 +196,7 @@ export async function runWorker(
     w.on('failed', (job, err) =>
       log.warn({ msg: 'job failed', queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err }),
     );
-    w.on('error', (err) => log.warn({ msg: 'queue worker error', queue: w.name, err }));
+    w.on('error', (err) => redisErrors(err, w.name));
   }
 
   // Replies committed but never queued (a crash between commit and queue) or interrupted mid-send.
@@ -214,7 +217,7 @@ export async function runWorker(
   const sweeper = setInterval(() => void sweep(), SWEEP_MS);
   sweeper.unref();
 
-  const leaseRedis = redisConnection(config.REDIS_URL);
+  const leaseRedis = redisConnection(config.REDIS_URL, redisErrors, 'lease');
   const leased = runLeasedSource(
     {
       source,
