@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { type Config, maskedConfig } from '../config.js';
 import { newImapClient } from '../mailbox/imap-client.js';
 import { parseImapUrl } from '../mailbox/imap-url.js';
+import { toMailboxError } from '../mailbox/mailbox-error.js';
 import { createMailer } from '../mailer/smtp-mailer.js';
 import { redisConnection } from '../queue/queues.js';
 import { createStore, parseSecretKey } from '../store/index.js';
@@ -83,7 +84,12 @@ export async function checkConfigCommand(
           { endpoint, accessToken: config.INTAKE_IMAP_ACCESS_TOKEN, logger: log },
           'check',
         );
-        await client.connect();
+        // imapflow says "Command failed" for a refused login: the stable code says what went wrong.
+        await client.connect().catch((err: unknown) => {
+          const e = toMailboxError(err, 'connecting');
+          const said = (err as { responseText?: string }).responseText;
+          throw new Error(`${e.code}: ${e.message}${said ? ` (server: ${said})` : ''}`);
+        });
         try {
           const status = await client.status(endpoint.mailbox, { messages: true, uidValidity: true });
           return status
