@@ -139,7 +139,10 @@ export const ConfigSchema = z
       .int()
       .min(1)
       .max(64)
-      .default(4)
+      // Jobs mostly wait (IMAP, Redis, the WAL sync): a wider window lets the messages committed meanwhile
+      // be filed by one MOVE and synced by one fsync. 1,000-message backlog here: 4 → about 85 msg/s,
+      // 16 → about 100 msg/s with a third of Dovecot's CPU; 32 gained nothing more.
+      .default(16)
       .describe('Messages read at once per worker process'),
     INTAKE_QUEUE_PREFIX: z
       .string()

@@ -86,7 +86,7 @@ export function createMailboxSource(options: MailboxSourceOptions): MailboxSourc
     let client: ImapFlow;
     try {
       client = await newImapClient(connection, 'watch', {
-        autoIdleDelay: options.autoIdleDelayMs ?? 1_000,
+        autoIdleDelay: options.autoIdleDelayMs ?? 100,
         // Restarting IDLE now and then keeps NAT and proxies from silently dropping the connection.
         maxIdleTime: 5 * 60_000,
         missingIdleCommand: 'NOOP',

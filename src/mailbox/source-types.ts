@@ -47,7 +47,12 @@ export interface MailboxSourceOptions {
   /** Default 'Quarantine'. */
   quarantineFolder?: string;
   positions: MailboxPositionStore;
-  /** Inactivity before IDLE starts. Default 1000 ms (imapflow's 15 s would delay every message that much). */
+  /**
+   * Inactivity before IDLE starts. Default 100 ms: the watch connection runs nothing but syncs, and until
+   * IDLE starts the server cannot announce new mail, so a message arriving within this delay of the last
+   * sync waits for it (imapflow's 15 s default would delay such a message that much; 1 s added 0.5 s to the
+   * p50 of mail arriving once a second).
+   */
   autoIdleDelayMs?: number;
   /** NOOP interval when the server has no IDLE. Default 5000 ms. */
   pollIntervalMs?: number;

@@ -6,6 +6,13 @@ export interface SqlStep {
   params?: readonly unknown[];
   /** Several statements, no parameters (migrations). */
   script?: boolean;
+  /**
+   * An autocommit write that need not be on disk before the call resolves: the next durable write, or the
+   * next checkpoint, takes it there. Only for writes whose loss in a power cut is recovered anyway (an
+   * outcome the outbox re-derives, a mailbox position the next sync rebuilds). SQLite then does not wait
+   * for the WAL sync (wal-sync.ts); PostgreSQL ignores it.
+   */
+  deferSync?: boolean;
 }
 
 export interface SqlResult {

@@ -50,8 +50,8 @@ export class SqlStore implements Store {
     return next.value;
   }
 
-  private exec(text: string, params: readonly unknown[] = []): Promise<SqlResult> {
-    return this.driver.run({ sql: text, params });
+  private exec(text: string, params: readonly unknown[] = [], deferSync = false): Promise<SqlResult> {
+    return this.driver.run({ sql: text, params, ...(deferSync ? { deferSync } : {}) });
   }
 
   async migrate(): Promise<void> {
@@ -79,6 +79,8 @@ export class SqlStore implements Store {
        ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid,
          updated_at = excluded.updated_at`,
       [mailbox, state.uidValidity, state.lastUid, isoNow()],
+      // Lost in a power cut, the next sync starts from an older UID and finds those messages committed.
+      true,
     );
   }
 
@@ -216,6 +218,9 @@ export class SqlStore implements Store {
       `UPDATE replies SET status = ?, smtp_response = ?, sent_at = COALESCE(?, sent_at)
        WHERE id = ? AND status <> 'sent'`,
       [outcome.status, response, sentAt, id],
+      // The claim before the send was durable: an outcome lost in a power cut leaves the reply `sending`,
+      // which the outbox settles from the Sent folder or as `uncertain`, never by sending again.
+      true,
     );
     if (changes === 0 && !(await this.getReply(id))) {
       throw new IntakeError('reply_not_found', `no reply ${id} in the outbox`);

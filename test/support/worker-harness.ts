@@ -11,7 +11,7 @@ import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/store.js';
 import { runWorker, type WorkerHooks, type WorkerRuntime } from '../../src/worker/run-worker.js';
 import { type DovecotInstance, startDovecot } from './dovecot.js';
-import { type SmtpCapture, startSmtpCapture } from './smtp-capture.js';
+import { type SmtpCapture, type SmtpCaptureOptions, startSmtpCapture } from './smtp-capture.js';
 import { spawnWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 export const SECRET_KEY = 'a'.repeat(64);
@@ -37,6 +37,7 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   databaseUrl?: string;
+  smtp?: SmtpCaptureOptions;
 }
 
 /**
@@ -45,7 +46,7 @@ export interface HarnessOptions {
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dovecot = await startDovecot();
-  const smtp = await startSmtpCapture();
+  const smtp = await startSmtpCapture(options.smtp);
   const dir = mkdtempSync(join(tmpdir(), 'intake-worker-'));
   const prefix = `intake-test-${randomBytes(4).toString('hex')}`;
   const env = {
