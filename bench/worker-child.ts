@@ -13,7 +13,7 @@
 
 export type ChildMessage =
   | { t: 'ready'; startedAt: number; readyAt: number; rssMb: number }
-  | { t: 'committed'; messageId: string | null; uid: number; outcome: string; at: number }
+  | { t: 'committed'; messageId: string | null; uid: number; outcome: string; seenAt: number; at: number }
   | { t: 'reply'; replyId: number; outcome: string; at: number }
   | { t: 'rss'; rssMb: number; peakRssMb: number; heapMb: number }
   | { t: 'stopped'; peakRssMb: number; cpuMs: number; systemCpuMs: number }
@@ -42,7 +42,14 @@ async function worker(): Promise<void> {
   const log = pino({ level: config.LOG_LEVEL }, pino.destination(2));
   const runtime = await runWorker(config, log, {
     onCommitted: (job, _ms, outcome) =>
-      send({ t: 'committed', messageId: job.messageId, uid: job.uid, outcome, at: Date.now() }),
+      send({
+        t: 'committed',
+        messageId: job.messageId,
+        uid: job.uid,
+        outcome,
+        seenAt: job.seenAt,
+        at: Date.now(),
+      }),
     onReply: (job, outcome) => send({ t: 'reply', replyId: job.replyId, outcome, at: Date.now() }),
   });
   send({ t: 'ready', startedAt, readyAt: Date.now(), rssMb: mb(process.memoryUsage().rss) });

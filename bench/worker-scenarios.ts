@@ -14,6 +14,7 @@ import { type Harness, SECRET_KEY, startHarness } from '../test/support/worker-h
 import type { ContenderResult } from './bench-child.js';
 import { type CpuUsage, cpuSnapshot, cpuUsage } from './cpu-sample.js';
 import { messageFile } from './generate-corpus.js';
+import { Rng } from './prng.js';
 import type { ChildMessage } from './worker-child.js';
 import { incompleteRequest, largeRequest } from './worker-mail.js';
 import { type ChildHandle, runOnce, startChild, stopWorker } from './worker-process.js';
@@ -167,9 +168,11 @@ export interface LatencyResult {
   intervalMs: number;
   /** APPEND sent → the reply received by the SMTP capture. */
   reply: Stats;
-  /** APPEND sent → the bare IDLE session sees EXISTS (Dovecot's part). */
+  /** APPEND sent → a bare IDLE session beside the worker's sees EXISTS (what Dovecot tells any client). */
   notify: Stats;
-  /** Per message, reply − notification: the worker's own part. */
+  /** APPEND sent → the worker's watch noticed the message (its hand-over's `seenAt`): Dovecot's part. */
+  noticed: Stats;
+  /** Per message, reply − noticed: the worker's own part (read, commit, file, send). */
   workerPart: Stats;
   /** Measured messages the bare IDLE session never heard of (see idleProbe). */
   unannounced: number;
@@ -178,8 +181,8 @@ export interface LatencyResult {
 }
 
 /**
- * Messages appended one at a time: each APPEND `intervalMs` after the previous one, or as soon as the
- * previous reply arrived if that took longer. The first `warmup` are not counted (JIT, SMTP and IMAP
+ * Messages appended one at a time: each APPEND between 1× and 2× `intervalMs` after the previous one, or
+ * as soon as the previous reply arrived if that took longer. The first `warmup` are not counted (JIT, SMTP and IMAP
  * connections opened on first use).
  */
 export async function latency(
@@ -190,23 +193,34 @@ export async function latency(
   let child: ChildHandle | null = null;
   let probe: Awaited<ReturnType<typeof idleProbe>> | null = null;
   try {
-    child = startChild('worker', env);
-    await child.next('ready', 60_000);
+    const worker = startChild('worker', env);
+    child = worker;
+    const seenBy = new Map<string, number>();
+    worker.onMessage((m) => {
+      if (m.t === 'committed' && m.messageId) seenBy.set(m.messageId, m.seenAt);
+    });
+    await worker.next('ready', 60_000);
     probe = await idleProbe(h);
     const reply: number[] = [];
     const notify: number[] = [];
+    const noticed: number[] = [];
     const append: number[] = [];
     const workerPart: number[] = [];
     let unannounced = 0;
     const total = opts.warmup + opts.messages;
+    const rng = new Rng('intake-bench-latency');
     for (let i = 0; i < total; i++) {
       const mail = incompleteRequest(run, i);
       const seen = probe.next(5_000);
-      const replied = h.smtp.waitFor(i + 1, 15_000).then((replies) => ({ replies, at: performance.now() }));
+      const replied = h.smtp
+        .waitFor(i + 1, 15_000)
+        .then((replies) => ({ replies, at: performance.now(), wall: Date.now() }));
+      // The worker's clock is Date.now() (another process): its figures are taken against the same clock.
+      const t0Wall = Date.now();
       const t0 = performance.now();
       await h.dovecot.append('INBOX', mail.raw);
       const appendedAt = performance.now();
-      const [seenAt, { replies, at: repliedAt }] = await Promise.all([seen, replied]);
+      const [seenAt, { replies, at: repliedAt, wall: repliedWall }] = await Promise.all([seen, replied]);
       const answer = replies[i]!;
       if (answer.inReplyTo !== mail.messageId)
         throw new Error(`reply ${i} answers ${answer.inReplyTo}, not ${mail.messageId}`);
@@ -214,13 +228,18 @@ export async function latency(
         reply.push(repliedAt - t0);
         append.push(appendedAt - t0);
         if (seenAt === null) unannounced++;
-        else {
-          notify.push(seenAt - t0);
-          workerPart.push(repliedAt - seenAt);
-        }
+        else notify.push(seenAt - t0);
+        const workerSaw = seenBy.get(mail.messageId);
+        if (workerSaw === undefined) throw new Error(`no commit reported for ${mail.messageId}`);
+        noticed.push(workerSaw - t0Wall);
+        workerPart.push(repliedWall - workerSaw);
       }
       if ((i + 1) % 50 === 0) progress(`  latency: ${i + 1}/${total} replies`);
-      await sleep(Math.max(0, t0 + opts.intervalMs - performance.now()));
+      // Gaps drawn between 1× and 2× the interval: at a fixed period, Dovecot's 0.5 s notification timer
+      // armed by the previous message's MOVE would fire in step with the next APPEND and flatter the
+      // bare IDLE baseline (a 1 s period gave it a p50 of 25 ms).
+      const gap = opts.intervalMs * (1 + rng.u32() / 2 ** 32);
+      await sleep(Math.max(0, t0 + gap - performance.now()));
     }
     const { peakRssMb } = await stopWorker(child);
     child = null;
@@ -230,6 +249,7 @@ export async function latency(
       intervalMs: opts.intervalMs,
       reply: stats(reply),
       notify: stats(notify),
+      noticed: stats(noticed),
       workerPart: stats(workerPart),
       unannounced,
       append: stats(append),
