@@ -84,7 +84,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       try {
         const failed: string[] = [];
         for (const name of [INGEST_QUEUE, REPLY_QUEUE]) {
-          const queue = new Queue(name, { connection, prefix });
+          const queue = new Queue(name, { connection, prefix: config.INTAKE_QUEUE_PREFIX });
           for (const job of await queue.getFailed()) failed.push(`${name}: ${job.failedReason}`);
           await queue.close();
         }
@@ -108,8 +108,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await Promise.allSettled(workers.map((w) => w.stop()));
       await Promise.allSettled(processes.map((p) => p.kill('SIGKILL')));
       const connection = redisConnection(config.REDIS_URL);
+      // The configured prefix: a caller may have chosen its own (the bench does).
       for (const name of [INGEST_QUEUE, REPLY_QUEUE]) {
-        const queue = new Queue(name, { connection, prefix });
+        const queue = new Queue(name, { connection, prefix: config.INTAKE_QUEUE_PREFIX });
         await queue.obliterate({ force: true }).catch(() => {});
         await queue.close();
       }
