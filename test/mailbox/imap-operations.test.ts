@@ -85,6 +85,46 @@ describe('mailbox operations against Dovecot', () => {
     await expect(s.markProcessed(uidA, uidValidity)).resolves.toBeUndefined();
   });
 
+  it('files messages marked processed at once together, each call settling, a message already gone included', async () => {
+    const { mailbox, s } = await setup();
+    const mails = Array.from({ length: 12 }, (_, i) => rawMessage(`batch ${i}`));
+    const uids: number[] = [];
+    for (const m of mails) uids.push(await dovecot.append(mailbox, m.raw));
+    const uidValidity = await uidValidityOf(s, mailbox, mails[0]!.raw);
+    // One is filed by someone else first: the batch that carries it again must still succeed.
+    await s.markProcessed(uids[5]!, uidValidity);
+    const settled = await Promise.allSettled(uids.map((uid) => s.markProcessed(uid, uidValidity)));
+    expect(settled.map((r) => r.status)).toEqual(uids.map(() => 'fulfilled'));
+    expect(await dovecot.list(mailbox)).toEqual([]);
+    const filed = (await dovecot.list(`${mailbox}-Processed`)).map((m) => m.messageId);
+    expect([...filed].sort()).toEqual(mails.map((m) => m.messageId).sort());
+    // A batch under a UIDVALIDITY that is not the mailbox's fails every call in it, and moves nothing.
+    const late = rawMessage('late');
+    const lateUid = await dovecot.append(mailbox, late.raw);
+    const wrong = await Promise.allSettled([
+      s.markProcessed(lateUid, '1'),
+      s.markProcessed(lateUid + 1, '1'),
+    ]);
+    for (const r of wrong) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'uidvalidity_changed' });
+    }
+    expect((await dovecot.list(mailbox)).map((m) => m.messageId)).toEqual([late.messageId]);
+  });
+
+  it('flags messages marked processed at once together in keyword mode', async () => {
+    const keyword = '$IntakeProcessed';
+    const { mailbox, s } = await setup({ processedKeyword: keyword });
+    const mails = Array.from({ length: 8 }, (_, i) => rawMessage(`flag batch ${i}`));
+    const uids: number[] = [];
+    for (const m of mails) uids.push(await dovecot.append(mailbox, m.raw));
+    const uidValidity = await uidValidityOf(s, mailbox, mails[0]!.raw);
+    await Promise.all(uids.map((uid) => s.markProcessed(uid, uidValidity)));
+    const listed = await dovecot.list(mailbox);
+    expect(listed).toHaveLength(8);
+    for (const m of listed) expect(m.flags).toContain(keyword);
+  });
+
   it('flags a processed message with the keyword in keyword mode, and then skips it', async () => {
     const keyword = '$IntakeProcessed';
     const { mailbox, s } = await setup({ processedKeyword: keyword });

@@ -69,6 +69,30 @@ describe('createMailer: the message', () => {
     expect(message!.header('date')).toBe('Fri, 20 Nov 2026 09:30:00 +0000');
   });
 
+  it("the capture's headers-only mode (the bench's) reads the same ids and headers as the full parse", async () => {
+    const light = await startSmtpCapture({ parse: 'headers' });
+    const lightMailer = createMailer({ url: light.url });
+    try {
+      const references = Array.from({ length: 30 }, (_, i) => `<message.${i}.${'x'.repeat(20)}@example.com>`);
+      const reply = replyFixture({ references, inReplyTo: references.at(-1)! });
+      await lightMailer.send(reply, SUPPORT);
+      await mailer.send(reply, SUPPORT);
+      const [quick] = await light.waitFor(1);
+      const [full] = await capture.waitFor(1);
+      expect(quick!.messageId).toBe(full!.messageId);
+      expect(quick!.inReplyTo).toBe(full!.inReplyTo);
+      expect(quick!.references).toEqual(full!.references);
+      expect(quick!.to).toEqual(full!.to);
+      expect(quick!.header('auto-submitted')).toBe(full!.header('auto-submitted'));
+      // Left undone on purpose: the body, and decoding encoded words.
+      expect(quick!.text).toBe('');
+      expect(quick!.subject).toMatch(/^=\?UTF-8\?/i);
+    } finally {
+      await lightMailer.close();
+      await light.stop();
+    }
+  });
+
   it('folds a long References header and keeps every id', async () => {
     const references = Array.from({ length: 30 }, (_, i) => `<message.${i}.${'x'.repeat(20)}@example.com>`);
     await mailer.send(replyFixture({ references, inReplyTo: references.at(-1)! }), SUPPORT);
