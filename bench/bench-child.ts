@@ -125,10 +125,10 @@ async function contender(name: ContenderName): Promise<ParseOne> {
   }
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  // Nearest rank: a latency that some message actually had.
+/** Nearest rank of ascending values: a latency that some message actually had (NaN when there is none). */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? Number.NaN;
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ImapFlow } from 'imapflow';
 import { type Harness, SECRET_KEY, startHarness } from '../test/support/worker-harness.js';
-import type { ContenderResult } from './bench-child.js';
+import { type ContenderResult, percentile } from './bench-child.js';
 import { type CpuUsage, cpuSnapshot, cpuUsage } from './cpu-sample.js';
 import { messageFile } from './generate-corpus.js';
 import { Rng } from './prng.js';
@@ -31,8 +31,7 @@ export interface Stats {
 /** Milliseconds, nearest rank (a latency some message actually had), one decimal. */
 export function stats(values: readonly number[]): Stats {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+  const at = (p: number) => percentile(sorted, p);
   const r = (x: number) => Math.round(x * 10) / 10;
   const mean = sorted.reduce((s, x) => s + x, 0) / (sorted.length || 1);
   return { n: sorted.length, mean: r(mean), p50: r(at(50)), p95: r(at(95)), p99: r(at(99)), max: r(at(100)) };
