@@ -38,6 +38,7 @@ COPY rules ./rules
 VOLUME ["/data"]
 # The image's own `node` user (uid 1000).
 USER node
-ENTRYPOINT ["node", "/app/dist/cli.js"]
+# The flags are NODE_FLAGS (src/node-flags.ts), which says why.
+ENTRYPOINT ["node", "--no-regexp-tier-up", "/app/dist/cli.js"]
 # The service; `check-config` and `parse FILE.eml` are the other commands.
 CMD ["worker"]

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../src/node-flags.js';
 import type { ChildMessage, ParentMessage } from './worker-child.js';
 
 const CHILD = fileURLToPath(
@@ -35,9 +36,10 @@ export function startChild(role: 'worker' | 'pipeline' | 'whole', env: Record<st
     role === 'worker' && process.env.BENCH_CPU_PROF
       ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
       : [];
+  // The service's own node flags, so that the child runs as `intake worker` does.
   const args = CHILD.endsWith('.ts')
-    ? [...profile, '--import', 'tsx', CHILD, role]
-    : [...profile, CHILD, role];
+    ? [...NODE_FLAGS, ...profile, '--import', 'tsx', CHILD, role]
+    : [...NODE_FLAGS, ...profile, CHILD, role];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

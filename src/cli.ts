@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-regexp-tier-up
+// The flags on the line above are NODE_FLAGS (src/node-flags.ts), which says why.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkConfigCommand } from './commands/check-config.js';

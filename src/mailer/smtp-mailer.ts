@@ -1,8 +1,10 @@
+import { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
 import {
   type BuildOptions,
   buildRaw,
+  buildRawSync,
   envelopeAddress,
   messageIdOf,
   type OutgoingReply,
@@ -76,6 +78,44 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   return value;
 }
 
+interface Delivered {
+  response: string;
+  accepted: unknown[];
+  rejected: unknown[];
+}
+
+/**
+ * Hands a finished message to the pool as the one message object it reads (envelope, Message-ID for its
+ * logs, a fresh stream of the bytes for each attempt, the abort signal), instead of going through
+ * `sendMail`: that would wrap the bytes in a MailComposer tree again and pipe them through two more
+ * streams, about half a millisecond of CPU per reply for nothing, as every header and the body are final.
+ * The pool keeps its own handling of the signal, requeues and connection reuse.
+ */
+function deliver(
+  pool: SMTPPool,
+  raw: Buffer,
+  envelope: { from: string; to: string[] },
+  messageId: string,
+  signal: AbortSignal,
+): Promise<Delivered> {
+  const message = {
+    getEnvelope: () => ({ from: envelope.from, to: [...envelope.to] }),
+    messageId: () => messageId,
+    getHeader: (key: string) => (key.toLowerCase() === 'message-id' ? messageId : undefined),
+    createReadStream: () =>
+      new Readable({
+        read() {
+          this.push(raw);
+          this.push(null);
+        },
+      }),
+  };
+  const mail = { data: { signal, envelope }, message } as unknown as Parameters<SMTPPool['send']>[0];
+  return new Promise((resolve, reject) => {
+    pool.send(mail, (err, info) => (err ? reject(err) : resolve(info as Delivered)));
+  });
+}
+
 export function createMailer(options: MailerOptions): Mailer {
   const endpoint = parseSmtpUrl(options.url);
   const limits = {
@@ -129,7 +169,7 @@ export function createMailer(options: MailerOptions): Mailer {
     async send(reply, from, sendOptions = {}) {
       let raw: Buffer;
       try {
-        raw = await buildRaw(reply, from);
+        raw = buildRawSync(reply, from);
       } catch (err) {
         throw err instanceof SendError
           ? err
@@ -149,7 +189,13 @@ export function createMailer(options: MailerOptions): Mailer {
       let info: { response: string; accepted: unknown[]; rejected: unknown[] };
       try {
         // The raw bytes go out untouched (no X-Mailer, no re-encoding), so Sent gets exactly what was sent.
-        info = await transport.sendMail({ envelope: { from: envelopeAddress(from), to: [to] }, raw, signal });
+        info = await deliver(
+          pool,
+          raw,
+          { from: envelopeAddress(from), to: [to] },
+          messageIdOf(reply),
+          signal,
+        );
       } catch (err) {
         throw toSendError(err);
       } finally {
