@@ -19,6 +19,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 RUN npm rebuild better-sqlite3
 COPY tsconfig.json ./
 COPY src ./src
+# The build validates the rules and snapshots them (dist/rules-snapshot.json, src/rule-engine/rules-snapshot.ts).
+COPY rules ./rules
 RUN npm run build
 # Dependencies are installed once, with the native binary just built, then reduced to production ones.
 RUN npm prune --omit=dev --no-audit --no-fund

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -12,12 +12,20 @@ import {
   type ReplyTemplateFile,
   RuleFile,
 } from './rule-schema.js';
+import { readSnapshot, rulesDigest, SHIPPED_SNAPSHOT, writeSnapshot } from './rules-snapshot.js';
 
 /** The rules shipped with the service: `rules/` at the package root, from `src/` and `dist/` alike. */
 export const DEFAULT_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 
+export interface LoadRulesOptions {
+  /** A snapshot file to use when it matches the files (null: parse the YAML whatever there is). */
+  snapshot?: string | null;
+}
+
 export interface RuleBook {
   readonly dir: string;
+  /** Digest of the rule files' names and contents (rules-snapshot.ts). */
+  readonly digest: string;
   /** Compiled pattern rules of one file, by its path under `rules/` without extension (`reader/quote-markers`). */
   patterns(set: string): readonly CompiledRule[];
   languageProfile(set: string): LanguageProfileFile;
@@ -47,15 +55,12 @@ function lineOf(doc: ReturnType<typeof parseDocument>, counter: LineCounter, pat
   return 1;
 }
 
-function compilePatterns(
-  display: string,
-  data: PatternRuleFile,
-  lines: (path: PropertyKey[]) => number,
-  problems: string[],
-): CompiledRule[] {
+function compilePatterns(dir: string, entry: LoadedFile, problems: string[]): CompiledRule[] {
+  const display = relative(process.cwd(), join(dir, entry.path)) || entry.path;
+  const data = entry.data as PatternRuleFile;
   const compiled: CompiledRule[] = [];
   data.rules.forEach((rule, index) => {
-    const line = lines(['rules', index, 'pattern']);
+    const line = entry.patternLines[index] ?? 1;
     try {
       compiled.push({
         id: rule.id,
@@ -87,61 +92,119 @@ function formatIssue(display: string, line: number, issue: z.core.$ZodIssue, dat
   return `${display}:${line}:${ruleId} ${path || '(file)'}: ${issue.message}`;
 }
 
-/**
- * Loads and validates every rule file under `dir`, compiling patterns once. All problems of all files are
- * collected before failing, so one start-up lists everything there is to fix.
- */
-export function loadRuleBook(dir: string = DEFAULT_RULES_DIR): RuleBook {
+/** One rule file, validated: what the rule book is made of, and what a snapshot keeps. */
+interface LoadedFile {
+  /** Path under `rules/` without extension (`reader/quote-markers`). */
+  set: string;
+  /** Path relative to the rules directory. */
+  path: string;
+  data: RuleFile;
+  /** For pattern files: the line of each rule's pattern, for messages that point at it. */
+  patternLines: number[];
+}
+
+/** Parses and validates every file; all problems of all files are collected before failing. */
+function parseAll(dir: string, yamlFiles: readonly string[], texts: readonly string[]): LoadedFile[] {
   const problems: string[] = [];
-  const files = new Map<string, { file: string; data: RuleFile }>();
-  const patternSets = new Map<string, CompiledRule[]>();
+  const loaded: LoadedFile[] = [];
   const seenIds = new Map<string, string>();
-  let yamlFiles: string[] = [];
-  try {
-    yamlFiles = listYaml(dir);
-  } catch (err) {
-    throw new RuleLoadError([`${dir}: cannot read the rules directory: ${(err as Error).message}`], {
-      cause: err,
-    });
-  }
-  for (const file of yamlFiles) {
+  yamlFiles.forEach((file, fileIndex) => {
     const display = relative(process.cwd(), file) || file;
-    const set = relative(dir, file)
-      .split(sep)
-      .join('/')
-      .replace(/\.ya?ml$/, '');
+    const path = relative(dir, file).split(sep).join('/');
+    const set = path.replace(/\.ya?ml$/, '');
     const counter = new LineCounter();
-    const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter: counter, prettyErrors: false });
+    const doc = parseDocument(texts[fileIndex]!, { lineCounter: counter, prettyErrors: false });
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
         const line = err.linePos?.[0]?.line ?? counter.linePos(err.pos[0]).line;
         problems.push(`${display}:${line}: YAML syntax: ${err.message.split('\n')[0]}`);
       }
-      continue;
+      return;
     }
     const raw: unknown = doc.toJS();
     const parsed = RuleFile.safeParse(raw);
-    const lines = (path: PropertyKey[]) => lineOf(doc, counter, path);
+    const lines = (at: PropertyKey[]) => lineOf(doc, counter, at);
     if (!parsed.success) {
       for (const issue of parsed.error.issues)
         problems.push(formatIssue(display, lines(issue.path), issue, raw));
-      continue;
+      return;
     }
-    files.set(set, { file, data: parsed.data });
+    const patternLines: number[] = [];
     if (parsed.data.schema === 'pattern-rules/v1') {
       parsed.data.rules.forEach((rule, index) => {
         const where = `${display}:${lines(['rules', index, 'id'])}`;
         const previous = seenIds.get(rule.id);
         if (previous) problems.push(`${where}: rule ${rule.id}: duplicate id (first defined at ${previous})`);
         else seenIds.set(rule.id, where);
+        patternLines.push(lines(['rules', index, 'pattern']));
       });
-      patternSets.set(set, compilePatterns(display, parsed.data, lines, problems));
     }
+    loaded.push({ set, path, data: parsed.data, patternLines });
+  });
+  // Patterns that do not compile are reported with the rest.
+  for (const file of loaded) {
+    if (file.data.schema === 'pattern-rules/v1') compilePatterns(dir, file, problems);
+  }
+  if (problems.length > 0) throw new RuleLoadError(problems);
+  return loaded;
+}
+
+/**
+ * Loads and validates every rule file under `dir`, compiling patterns once. All problems of all files are
+ * collected before failing, so one start-up lists everything there is to fix. When the files are exactly
+ * those a snapshot was taken of (`snapshot`, by default the one the build wrote for the shipped rules), the
+ * snapshot's validated content is used instead of parsing the YAML again (see rules-snapshot.ts).
+ */
+export function loadRuleBook(dir: string = DEFAULT_RULES_DIR, options: LoadRulesOptions = {}): RuleBook {
+  let yamlFiles: string[] = [];
+  let texts: string[] = [];
+  try {
+    yamlFiles = listYaml(dir);
+    texts = yamlFiles.map((file) => readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new RuleLoadError([`${dir}: cannot read the rules directory: ${(err as Error).message}`], {
+      cause: err,
+    });
+  }
+  // By default only the shipped rules have a snapshot (the build's).
+  const shipped = resolve(dir) === resolve(DEFAULT_RULES_DIR);
+  const snapshotFile =
+    options.snapshot === undefined ? (shipped ? SHIPPED_SNAPSHOT : null) : options.snapshot;
+  const digest = rulesDigest(
+    yamlFiles.map((file) => relative(dir, file).split(sep).join('/')),
+    texts,
+  );
+  const loaded =
+    (snapshotFile && readSnapshot<LoadedFile>(snapshotFile, digest)) || parseAll(dir, yamlFiles, texts);
+  return assemble(dir, loaded, digest);
+}
+
+/** Validates the rules under `dir` and writes what `loadRuleBook` needs to skip that work next time. */
+export function writeRulesSnapshot(dir: string, file: string): void {
+  const yamlFiles = listYaml(dir);
+  const texts = yamlFiles.map((f) => readFileSync(f, 'utf8'));
+  const loaded = parseAll(dir, yamlFiles, texts);
+  const digest = rulesDigest(
+    yamlFiles.map((f) => relative(dir, f).split(sep).join('/')),
+    texts,
+  );
+  writeSnapshot(file, digest, loaded);
+}
+
+function assemble(dir: string, loaded: readonly LoadedFile[], digest: string): RuleBook {
+  const problems: string[] = [];
+  const files = new Map<string, { file: string; data: RuleFile }>();
+  const patternSets = new Map<string, CompiledRule[]>();
+  for (const entry of loaded) {
+    files.set(entry.set, { file: join(dir, entry.path), data: entry.data });
+    if (entry.data.schema === 'pattern-rules/v1')
+      patternSets.set(entry.set, compilePatterns(dir, entry, problems));
   }
   if (problems.length > 0) throw new RuleLoadError(problems);
 
   return {
     dir,
+    digest,
     files,
     sets: [...files.keys()],
     patterns(set) {
