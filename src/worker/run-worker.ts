@@ -10,6 +10,7 @@ import { classifySendFailure } from '../mailer/classify.js';
 import { createMailer } from '../mailer/smtp-mailer.js';
 import { createAdvance } from '../pipeline/advance.js';
 import { createUnderstander } from '../pipeline/understand-message.js';
+import { isRedisConnectionError } from '../queue/connection-error.js';
 import { forQueue } from '../queue/errors.js';
 import { INGEST_QUEUE, IngestJob, REPLY_QUEUE, ReplyJob } from '../queue/jobs.js';
 import { createQueues, redisConnection, throttledRedisErrors } from '../queue/queues.js';
@@ -198,7 +199,11 @@ export async function runWorker(
     w.on('failed', (job, err) =>
       log.warn({ msg: 'job failed', queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err }),
     );
-    w.on('error', (err) => redisErrors(err, w.name));
+    w.on('error', (err) =>
+      isRedisConnectionError(err)
+        ? redisErrors(err, w.name)
+        : log.error({ msg: 'queue worker error', queue: w.name, err }),
+    );
   }
 
   // Replies committed but never queued (a crash between commit and queue) or interrupted mid-send.
