@@ -198,6 +198,8 @@ export function config(o: {
   idle: boolean;
   /** With a port: implicit TLS there, with cert.pem/key.pem from `dir` (plain port then offers STARTTLS). */
   tlsPort?: number;
+  /** With a path: XOAUTH2/OAUTHBEARER logins checked by an oauth2 passdb configured in that file. */
+  oauth2?: string;
 }): string {
   // Unprivileged, nothing may chroot or change user.
   const unprivileged = !isRoot();
@@ -212,7 +214,7 @@ shutdown_clients = yes
 listen = 127.0.0.1
 ${o.tlsPort ? `ssl = yes\nssl_cert = <${o.dir}/cert.pem\nssl_key = <${o.dir}/key.pem` : 'ssl = no'}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${o.oauth2 ? ' xoauth2 oauthbearer' : ''}
 # Tests try wrong passwords on purpose; the default 2 s penalty only slows them down.
 auth_failure_delay = 0
 first_valid_uid = ${o.id.firstValidUid}
@@ -225,7 +227,7 @@ namespace inbox {
   inbox = yes
   separator = /
 }
-passdb {
+${o.oauth2 ? `passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = ${o.oauth2}\n}\n` : ''}passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${o.dir}/passwd
 }

@@ -50,6 +50,11 @@ export interface DovecotOptions {
   tls?: boolean;
   /** Run `apt-get install -y dovecot-imapd` when Dovecot is missing and we are root. Default true. */
   install?: boolean;
+  /**
+   * Also accept OAuth2 access tokens (XOAUTH2, OAUTHBEARER), which Dovecot checks by POSTing `token=…` to
+   * this RFC 7662 introspection endpoint; it must answer `{"active": true, "username": "<user>"}`.
+   */
+  oauth2?: { introspectionUrl: string };
 }
 
 export interface StoredMessage {
@@ -122,10 +127,33 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   let port = options.port ?? (await freePort());
   const certificate = options.tls ? await selfSignedCertificate(dir) : null;
   let tlsPort = options.tls ? await freePort() : undefined;
+  let oauth2: string | undefined;
+  if (options.oauth2) {
+    oauth2 = path.join(dir, 'dovecot-oauth2.conf.ext');
+    await writeFile(
+      oauth2,
+      [
+        'introspection_mode = post',
+        `introspection_url = ${options.oauth2.introspectionUrl}`,
+        'force_introspection = yes',
+        'username_attribute = username',
+        'active_attribute = active',
+        'active_value = true',
+        '',
+      ].join('\n'),
+    );
+  }
   const writeConfig = () =>
     writeFile(
       configPath,
-      config({ dir, port, id, idle: options.idle ?? true, ...(tlsPort ? { tlsPort } : {}) }),
+      config({
+        dir,
+        port,
+        id,
+        idle: options.idle ?? true,
+        ...(tlsPort ? { tlsPort } : {}),
+        ...(oauth2 ? { oauth2 } : {}),
+      }),
     );
   await writeConfig();
 

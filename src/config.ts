@@ -84,6 +84,13 @@ export const ConfigSchema = z
       .min(1)
       .optional()
       .describe('OAuth2 access token for IMAP (instead of the password in the URL)'),
+    INTAKE_IMAP_ACCESS_TOKEN_FILE: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'A file holding the OAuth2 access token, read again for each new IMAP connection (whatever refreshes the token rewrites it)',
+      ),
     INTAKE_SMTP_URL: url(['smtp:', 'smtps:'])
       .optional()
       .describe('Where replies are sent: smtp://user:pass@host:port or smtps://…'),
@@ -165,6 +172,15 @@ export const ConfigSchema = z
       .describe(
         'How soon the jobs and mailbox watch of a dead worker process pass to a live one (job lock and lease time)',
       ),
+  })
+  .superRefine((c, ctx) => {
+    if (c.INTAKE_IMAP_ACCESS_TOKEN && c.INTAKE_IMAP_ACCESS_TOKEN_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INTAKE_IMAP_ACCESS_TOKEN_FILE'],
+        message: 'set INTAKE_IMAP_ACCESS_TOKEN or INTAKE_IMAP_ACCESS_TOKEN_FILE, not both',
+      });
+    }
   })
   .transform((c) => ({
     ...c,

@@ -37,6 +37,15 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/INTAKE_DEFAULT_LANGUAGE/);
     expect(problems).toMatch(/INTAKE_MAX_MESSAGE_BYTES/);
   });
+
+  it('refuses an access token given both inline and as a file (which one would win is not obvious)', () => {
+    expect(() =>
+      loadConfig({ INTAKE_IMAP_ACCESS_TOKEN: 'abc', INTAKE_IMAP_ACCESS_TOKEN_FILE: '/run/secrets/token' }),
+    ).toThrow(/INTAKE_IMAP_ACCESS_TOKEN_FILE: set INTAKE_IMAP_ACCESS_TOKEN or INTAKE_IMAP_ACCESS_TOKEN_FILE/);
+    expect(
+      loadConfig({ INTAKE_IMAP_ACCESS_TOKEN_FILE: '/run/secrets/token' }).INTAKE_IMAP_ACCESS_TOKEN_FILE,
+    ).toBe('/run/secrets/token');
+  });
 });
 
 describe('createLogger', () => {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { type Config, maskedConfig } from '../config.js';
+import { imapAccessToken } from '../mailbox/access-token.js';
 import { newImapClient } from '../mailbox/imap-client.js';
 import { parseImapUrl } from '../mailbox/imap-url.js';
 import { toMailboxError } from '../mailbox/mailbox-error.js';
@@ -81,7 +82,14 @@ export async function checkConfigCommand(
         if (!config.INTAKE_IMAP_URL) return 'not configured';
         const endpoint = parseImapUrl(config.INTAKE_IMAP_URL);
         const client = await newImapClient(
-          { endpoint, accessToken: config.INTAKE_IMAP_ACCESS_TOKEN, logger: log },
+          {
+            endpoint,
+            accessToken: imapAccessToken({
+              token: config.INTAKE_IMAP_ACCESS_TOKEN,
+              file: config.INTAKE_IMAP_ACCESS_TOKEN_FILE,
+            }),
+            logger: log,
+          },
           'check',
         );
         // imapflow says "Command failed" for a refused login: the stable code says what went wrong.

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Logger } from 'pino';
 import { type Config, requireWorkerConfig } from '../config.js';
+import { imapAccessToken } from '../mailbox/access-token.js';
 import { createMailboxSource } from '../mailbox/imap-source.js';
 import { createQueues } from '../queue/queues.js';
 import { createStore, parseSecretKey } from '../store/index.js';
@@ -28,7 +29,10 @@ export async function replayCommand(
   const queues = createQueues(config.REDIS_URL, config.INTAKE_QUEUE_PREFIX);
   const source = createMailboxSource({
     url: config.INTAKE_IMAP_URL!,
-    accessToken: config.INTAKE_IMAP_ACCESS_TOKEN,
+    accessToken: imapAccessToken({
+      token: config.INTAKE_IMAP_ACCESS_TOKEN,
+      file: config.INTAKE_IMAP_ACCESS_TOKEN_FILE,
+    }),
     processedFolder: config.INTAKE_PROCESSED_FOLDER,
     processedKeyword: config.INTAKE_PROCESSED_KEYWORD,
     quarantineFolder: config.INTAKE_QUARANTINE_FOLDER,

@@ -3,6 +3,7 @@ import { type Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { type Config, requireWorkerConfig } from '../config.js';
 import { loadDirectory } from '../directory/load-directory.js';
+import { imapAccessToken } from '../mailbox/access-token.js';
 import { createMailboxSource } from '../mailbox/imap-source.js';
 import { parseImapUrl } from '../mailbox/imap-url.js';
 import { runLeasedSource } from '../mailbox/leased-source.js';
@@ -91,7 +92,10 @@ export async function runWorker(
   const queues = createQueues(config.REDIS_URL, prefix, redisErrors);
   const source = createMailboxSource({
     url: config.INTAKE_IMAP_URL!,
-    accessToken: config.INTAKE_IMAP_ACCESS_TOKEN,
+    accessToken: imapAccessToken({
+      token: config.INTAKE_IMAP_ACCESS_TOKEN,
+      file: config.INTAKE_IMAP_ACCESS_TOKEN_FILE,
+    }),
     processedFolder: config.INTAKE_PROCESSED_FOLDER,
     processedKeyword: config.INTAKE_PROCESSED_KEYWORD,
     quarantineFolder: config.INTAKE_QUARANTINE_FOLDER,
