@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { domainToASCII } from 'node:url';
 import { foldLines } from 'nodemailer/lib/mime-funcs';
 import MimeNode from 'nodemailer/lib/mime-node';
 import { encode as qpEncode, wrap as qpWrap } from 'nodemailer/lib/qp';
@@ -153,6 +154,14 @@ export function buildRawSync(reply: OutgoingReply, from: string, options: BuildO
   }
   // Everything above is ASCII (encoded words, quoted-printable): latin1 writes it byte for byte.
   return Buffer.from(`${lines.join('\r\n')}\r\n${body}`, 'latin1');
+}
+
+/** The address with its domain as an A-label (`exämple.fr` → `xn--exmple-cua.fr`); unchanged if not a domain. */
+export function asciiDomain(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at < 0) return address;
+  const ascii = domainToASCII(address.slice(at + 1));
+  return ascii ? `${address.slice(0, at + 1)}${ascii}` : address;
 }
 
 /** The address part of `Name <address>` or of a bare address. */

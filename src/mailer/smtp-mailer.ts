@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import nodemailer from 'nodemailer';
 import SMTPPool from 'nodemailer/lib/smtp-pool';
 import {
+  asciiDomain,
   type BuildOptions,
   buildRaw,
   buildRawSync,
@@ -98,8 +99,12 @@ function deliver(
   messageId: string,
   signal: AbortSignal,
 ): Promise<Delivered> {
+  // An internationalised domain goes out as its A-label (punycode), as in the To header: every server takes
+  // that, while a U-label needs the SMTPUTF8 extension. (Only a non-ASCII local part still needs it.)
+  const from = asciiDomain(envelope.from);
+  const to = envelope.to.map(asciiDomain);
   const message = {
-    getEnvelope: () => ({ from: envelope.from, to: [...envelope.to] }),
+    getEnvelope: () => ({ from, to: [...to] }),
     messageId: () => messageId,
     getHeader: (key: string) => (key.toLowerCase() === 'message-id' ? messageId : undefined),
     createReadStream: () =>

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { buildRawSync } from '../../src/mailer/build-message.js';
+import { asciiDomain, buildRawSync } from '../../src/mailer/build-message.js';
 import { replyFixture, SUPPORT } from './reply-fixture.js';
 
 /** Text as a customer's mail client and our templates produce it: any Unicode, any line ends, long lines. */
@@ -70,5 +70,16 @@ describe('buildRawSync: the bytes of a reply', () => {
     const raw = buildRawSync(replyFixture({ html: '' }), SUPPORT).toString('latin1');
     expect(raw).toMatch(/^Content-Type: text\/plain; charset=utf-8$/m);
     expect(raw).not.toMatch(/multipart/);
+  });
+});
+
+describe('asciiDomain: the envelope form of an address', () => {
+  it('turns an internationalised domain into its A-label and leaves the rest alone', () => {
+    expect(asciiDomain('client@exämple.fr')).toBe('client@xn--exmple-cua.fr');
+    expect(asciiDomain('Client@Example.COM')).toBe('Client@example.com');
+    expect(asciiDomain('jörg@exämple.fr')).toBe('jörg@xn--exmple-cua.fr');
+    expect(asciiDomain('a@b@exämple.fr')).toBe('a@b@xn--exmple-cua.fr');
+    expect(asciiDomain('no-at-sign')).toBe('no-at-sign');
+    expect(asciiDomain('x@[127.0.0.1]')).toBe('x@[127.0.0.1]');
   });
 });

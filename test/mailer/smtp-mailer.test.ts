@@ -160,6 +160,15 @@ describe('createMailer: the message', () => {
     expect(message!.headers.bcc).toBeUndefined();
   });
 
+  it('an internationalised domain goes out in punycode, in the envelope as in the To header', async () => {
+    await mailer.send(replyFixture({ to: 'client@exämple.fr' }), `Support <${SUPPORT}>`);
+    const [message] = await capture.waitFor(1);
+    // smtp-server turns the RCPT TO domain back into Unicode: the envelope is checked in build-message.test.ts.
+    expect(message!.envelope.rcptTo).toEqual(['client@exämple.fr']);
+    // The header as written on the wire (a parser would show it back in Unicode).
+    expect(message!.header('to')).toBe('client@xn--exmple-cua.fr');
+  });
+
   it('always says Auto-Submitted: auto-replied, once, whatever the stored reply has', async () => {
     await mailer.send(replyFixture({ headers: {} }), SUPPORT);
     await mailer.send(replyFixture({ headers: { 'auto-submitted': 'no', 'X-Loop': SUPPORT } }), SUPPORT);
