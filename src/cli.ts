@@ -3,8 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkConfigCommand } from './commands/check-config.js';
+import { staffAddCommand, tokenCreateCommand } from './commands/desk-accounts.js';
 import { parseCommand } from './commands/parse.js';
 import { replayCommand } from './commands/replay.js';
+import { webCommand } from './commands/web.js';
 import { workerCommand } from './commands/worker.js';
 import { loadConfig } from './config.js';
 import { IntakeError } from './errors.js';
@@ -19,6 +21,9 @@ Usage:
   intake replay <MESSAGE-ID> | --quarantine | --failed
                                                 run again a quarantined message or a failed job
   intake check-config                           print the configuration (secrets masked), test each connection
+  intake web                                    run the review desk on PORT (same store as the worker)
+  intake staff add EMAIL                        add a desk account (password from stdin, or generated)
+  intake token create NAME --staff EMAIL        create an API token for a staff account (printed once)
   intake --version
   intake --help
 
@@ -96,6 +101,39 @@ async function main(argv: string[]): Promise<number> {
       process.stdout,
       createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }),
     );
+  }
+  if (command === 'web') return webCommand(loadConfig());
+  if (command === 'staff') {
+    const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+    if (positionals[0] !== 'add' || positionals.length !== 2) {
+      process.stderr.write('intake staff: usage: intake staff add EMAIL\n');
+      return 2;
+    }
+    return staffAddCommand({
+      config: loadConfig(),
+      email: positionals[1]!,
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
+  }
+  if (command === 'token') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { staff: { type: 'string' } },
+    });
+    if (positionals[0] !== 'create' || positionals.length !== 2 || !values.staff) {
+      process.stderr.write('intake token: usage: intake token create NAME --staff EMAIL\n');
+      return 2;
+    }
+    return tokenCreateCommand({
+      config: loadConfig(),
+      name: positionals[1]!,
+      staffEmail: values.staff,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
   }
   if (command === 'check-config') {
     const config = loadConfig();
