@@ -25,7 +25,13 @@ export interface TokenCreateOptions {
 }
 
 /** Refusals the operator can fix: printed on one line with status 1, not as a crash. */
-const EXPECTED = new Set(['staff_exists', 'staff_not_found', 'password_too_short', 'argument_invalid']);
+const EXPECTED = new Set([
+  'staff_exists',
+  'staff_not_found',
+  'token_not_found',
+  'password_too_short',
+  'argument_invalid',
+]);
 
 async function withStore<T>(
   config: Config,
@@ -107,6 +113,41 @@ export function tokenCreateCommand(options: TokenCreateOptions): Promise<number>
       subject: `staff:${staff.email}`,
       details: { tokenId: id, name },
     });
-    options.stdout.write(`API token "${name}" for ${staff.email} (shown once, store it now):\n${token}\n`);
+    options.stdout.write(
+      `API token "${name}" (id ${id}) for ${staff.email} (shown once, store it now):\n${token}\n`,
+    );
+  });
+}
+
+export interface AccountChangeOptions {
+  config: Config;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** `intake staff disable|enable EMAIL`: disabling ends the account's sessions and stops its tokens. */
+export function staffSetDisabledCommand(
+  options: AccountChangeOptions & { email: string; disabled: boolean },
+): Promise<number> {
+  return withStore(options.config, options.stderr, async (store) => {
+    if (!(await store.setStaffDisabled(options.email, options.disabled))) {
+      throw new IntakeError('staff_not_found', `no staff account for ${options.email.trim()}`);
+    }
+    const action = options.disabled ? 'staff.disable' : 'staff.enable';
+    const email = options.email.trim().toLowerCase();
+    await store.audit({ actor: actor(), action, subject: `staff:${email}`, details: {} });
+    options.stdout.write(`staff account ${options.disabled ? 'disabled' : 'enabled'}: ${email}\n`);
+  });
+}
+
+/** `intake token revoke ID`: the token is refused from then on (the id is printed when it is created). */
+export function tokenRevokeCommand(options: AccountChangeOptions & { id: string }): Promise<number> {
+  return withStore(options.config, options.stderr, async (store) => {
+    const id = checked(z.coerce.number().int().positive(), options.id, 'ID');
+    if (!(await store.revokeApiToken(id))) {
+      throw new IntakeError('token_not_found', `no API token ${id}, or it is already revoked`);
+    }
+    await store.audit({ actor: actor(), action: 'api_token.revoke', subject: `token:${id}`, details: {} });
+    options.stdout.write(`API token ${id} revoked\n`);
   });
 }

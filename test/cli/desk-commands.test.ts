@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
-import { staffAddCommand, tokenCreateCommand } from '../../src/commands/desk-accounts.js';
+import {
+  staffAddCommand,
+  staffSetDisabledCommand,
+  tokenCreateCommand,
+  tokenRevokeCommand,
+} from '../../src/commands/desk-accounts.js';
 import { loadConfig } from '../../src/config.js';
 import { createStore } from '../../src/store/index.js';
 import { sha256Hex } from '../../src/web/desk-secrets.js';
@@ -117,6 +122,35 @@ describe('intake staff add', () => {
   });
 });
 
+describe('intake staff disable / enable and intake token revoke', () => {
+  it('disables an account (its tokens stop), enables it again, and revokes a token for good', async () => {
+    const path = database();
+    await run(path, 'staff', { email: 'alice@example.org', stdin: stdinOf('a long piped password') });
+    const created = await run(path, 'token', { name: 'helpdesk', email: 'alice@example.org' });
+    const id = /\(id (\d+)\)/.exec(created.stdout)?.[1];
+    const token = created.stdout.trim().split('\n')[1]!;
+    const config = loadConfig({ DATABASE_URL: path });
+    const io = () => ({ config, stdout: output().stream, stderr: output().stream });
+    const works = () =>
+      withStore(path, async (store) => (await store.useApiToken(sha256Hex(token), new Date())) !== null);
+    expect(await staffSetDisabledCommand({ ...io(), email: 'ALICE@example.org', disabled: true })).toBe(0);
+    expect(await works()).toBe(false);
+    expect(await staffSetDisabledCommand({ ...io(), email: 'alice@example.org', disabled: false })).toBe(0);
+    expect(await works()).toBe(true);
+    expect(await staffSetDisabledCommand({ ...io(), email: 'nobody@example.org', disabled: true })).toBe(1);
+    expect(await tokenRevokeCommand({ ...io(), id: id! })).toBe(0);
+    expect(await works()).toBe(false);
+    const err = output();
+    expect(await tokenRevokeCommand({ ...io(), stderr: err.stream, id: id! })).toBe(1);
+    expect(err.text()).toContain('token_not_found');
+    expect(await tokenRevokeCommand({ ...io(), id: 'abc' })).toBe(1);
+    await withStore(path, async (store) => {
+      const actions = (await store.listAudit({ limit: 10 })).map((e) => e.action);
+      expect(actions.slice(0, 3)).toEqual(['api_token.revoke', 'staff.enable', 'staff.disable']);
+    });
+  });
+});
+
 describe('intake token create', () => {
   it('prints a token once, stores only its SHA-256, and refuses an unknown account', async () => {
     const path = database();
@@ -203,6 +237,13 @@ describe('the built intake command', () => {
     const api = await fetch(`${base}/api/conversations`, { headers: { authorization: `Bearer ${token}` } });
     expect(api.status).toBe(200);
     expect(await api.json()).toMatchObject({ total: 0, conversations: [] });
+    // Revoked while the desk runs: refused at the next request.
+    const id = /\(id (\d+)\)/.exec(created.stdout)?.[1];
+    expect((await cli(['token', 'revoke', id!], env)).stdout).toBe(`API token ${id} revoked\n`);
+    const revoked = await fetch(`${base}/api/conversations`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(revoked.status).toBe(401);
     const exited = new Promise<number | null>((resolve) => web.once('exit', (code) => resolve(code)));
     web.kill('SIGTERM');
     expect(await exited).toBe(0);
