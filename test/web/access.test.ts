@@ -231,6 +231,27 @@ describe('sign-in', () => {
   });
 });
 
+describe('request rate limit', () => {
+  it('answers 429 past the requests allowed per address per minute, as JSON on the API', async () => {
+    const { app, token } = await open({ requestsPerMinute: 3 });
+    const headers = { authorization: `Bearer ${token}` };
+    for (let i = 0; i < 3; i++) {
+      expect((await app.inject({ method: 'GET', url: '/api/conversations', headers })).statusCode).toBe(200);
+    }
+    const api = await app.inject({ method: 'GET', url: '/api/conversations', headers });
+    expect(api.statusCode).toBe(429);
+    expect(api.json()).toEqual({
+      error: { code: 'rate_limited', message: expect.stringMatching(/^Too many requests/) },
+    });
+    expect(Number(api.headers['retry-after'])).toBeGreaterThan(0);
+    const page = await app.inject({ method: 'GET', url: '/login' });
+    expect(page.statusCode).toBe(429);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    const elsewhere = await app.inject({ method: 'GET', url: '/login', remoteAddress: '10.9.9.9' });
+    expect(elsewhere.statusCode).toBe(200);
+  });
+});
+
 describe('sessions', () => {
   it('refuses a form POST without or with a wrong CSRF token (403), and signs out with the right one', async () => {
     const { app, store } = await open();
