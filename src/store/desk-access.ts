@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IntakeError } from '../errors.js';
+import { int, iso } from './rows.js';
 import type { SqlResult } from './sql-driver.js';
 import type {
   ApiTokenInfo,
@@ -10,17 +11,16 @@ import type {
   Store,
 } from './store.js';
 
-const int = z
-  .union([z.number().int(), z.bigint(), z.string().regex(/^-?\d+$/)])
-  .transform((v) => Number(v))
-  .refine((n) => Number.isSafeInteger(n), 'integer beyond 2^53');
-const iso = z.union([z.string(), z.date()]).transform((v) => (typeof v === 'string' ? v : v.toISOString()));
 /** SQLite has no boolean: 0/1 there, true/false in PostgreSQL. */
 const flag = z.union([z.boolean(), z.literal(0), z.literal(1)]).transform((v) => v === true || v === 1);
 
 const staffColumns = { staff_id: int, email: z.string(), disabled: flag, staff_created_at: iso };
-const toStaff = (r: { staff_id: number; email: string; disabled: boolean; staff_created_at: string }) =>
-  ({ id: r.staff_id, email: r.email, disabled: r.disabled, createdAt: r.staff_created_at }) as StaffAccount;
+const toStaff = (r: {
+  staff_id: number;
+  email: string;
+  disabled: boolean;
+  staff_created_at: string;
+}): StaffAccount => ({ id: r.staff_id, email: r.email, disabled: r.disabled, createdAt: r.staff_created_at });
 const STAFF_SELECT = 's.id AS staff_id, s.email, s.disabled, s.created_at AS staff_created_at';
 
 const credentialsRow = z

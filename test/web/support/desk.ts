@@ -24,10 +24,13 @@ export interface Desk {
   close(): Promise<void>;
 }
 
-/** The desk on a real SQLite file in a temp directory, with one staff account and one API token. */
-export async function openDesk(options: Partial<WebAppOptions> = {}): Promise<Desk> {
+/**
+ * The desk on a real database (a SQLite file in a temp directory unless a URL is given), with one staff
+ * account and one API token.
+ */
+export async function openDesk(options: Partial<WebAppOptions> = {}, databaseUrl?: string): Promise<Desk> {
   const dir = mkdtempSync(join(tmpdir(), 'intake-desk-'));
-  const store = await createStore(join(dir, 'desk.db'), { secretKey: KEY });
+  const store = await createStore(databaseUrl ?? join(dir, 'desk.db'), { secretKey: KEY });
   await store.migrate();
   const staff = await store.addStaff({ email: EMAIL, passwordHash: await hashPassword(PASSWORD) });
   const token = newApiToken();
