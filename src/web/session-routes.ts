@@ -72,6 +72,8 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: DeskContext): v
     if (!email || !fields.password) return again(400, 'Enter your email and password.');
 
     const keys = [`ip:${request.ip}`, `email:${email}`];
+    // People type their password into the email field: what is not an address stays out of the audit.
+    const subject = z.email().safeParse(email).success ? `staff:${email}` : 'staff:(not an email address)';
     const at = ctx.now();
     const wait = ctx.throttle.retryAfter(keys, at.getTime());
     if (wait > 0) {
@@ -79,7 +81,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: DeskContext): v
       await store.audit({
         actor: 'desk:anonymous',
         action: 'staff.sign_in_refused',
-        subject: `staff:${email}`,
+        subject,
         details: { ip: request.ip, reason: 'too_many_failures' },
       });
       reply.header('retry-after', String(Math.ceil(wait / 1000)));
@@ -97,7 +99,7 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: DeskContext): v
       await store.audit({
         actor: 'desk:anonymous',
         action: 'staff.sign_in_failed',
-        subject: `staff:${email}`,
+        subject,
         details: { ip: request.ip, reason },
       });
       request.log.info({ ip: request.ip, reason }, 'sign-in failed');

@@ -163,6 +163,11 @@ describe('sign-in', () => {
     expect(await reasons(EMAIL)).toEqual([['staff.sign_in_failed', 'wrong_password']]);
     expect(await reasons('nobody@example.org')).toEqual([['staff.sign_in_failed', 'unknown_email']]);
     expect(await reasons('bob@example.org')).toEqual([['staff.sign_in_failed', 'disabled']]);
+    // A password typed into the email field is not written to the audit.
+    await postLogin(app, { email: PASSWORD, password: PASSWORD }, { remoteAddress: '10.0.0.9' });
+    const last = (await store.listAudit({ limit: 1 }))[0];
+    expect(last).toMatchObject({ action: 'staff.sign_in_failed', subject: 'staff:(not an email address)' });
+    expect(JSON.stringify(last)).not.toContain(PASSWORD);
     const empty = await postLogin(app, { email: '', password: '' });
     expect(empty.statusCode).toBe(400);
   });
