@@ -13,10 +13,12 @@ WORKDIR /app
 ENV npm_config_nodedir=/usr/local
 COPY package.json package-lock.json ./
 # Install scripts skipped here: `prepare` would build before the sources are copied, and only
-# better-sqlite3's script is wanted (package.json "allowScripts": esbuild is a dev tool, msgpackr-extract
-# an optional speed-up with a pure-JS fallback). It runs alone on the next line.
+# better-sqlite3's and argon2's scripts are wanted (package.json "allowScripts": esbuild is a dev tool,
+# msgpackr-extract an optional speed-up with a pure-JS fallback). They run alone on the next line; argon2's
+# loads its prebuilt binary in a child process and compiles from source when that binary does not load (it
+# crashes under Debian's own nodejs package, for one).
 RUN npm ci --ignore-scripts --no-audit --no-fund
-RUN npm rebuild better-sqlite3
+RUN npm rebuild better-sqlite3 argon2
 COPY tsconfig.json ./
 COPY src ./src
 # The build validates the rules and snapshots them (dist/rules-snapshot.json, src/rule-engine/rules-snapshot.ts).

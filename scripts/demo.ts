@@ -16,6 +16,8 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import type { ParseLine } from '../src/pipeline/parse-line.js';
 import type { Store } from '../src/store/store.js';
+import { generatePassword, hashPassword } from '../src/web/passwords.js';
+import { startWeb } from '../src/web/start-web.js';
 import type { IngestOutcome } from '../src/worker/ingest.js';
 import { runWorker, type WorkerRuntime } from '../src/worker/run-worker.js';
 import type { SendOutcome } from '../src/worker/send-reply.js';
@@ -29,12 +31,14 @@ import {
 import { ensurePackages, MissingPackagesError } from './demo-host.js';
 import { type Delivered, outcomeLine, printSummary, printThread, type ThreadReport } from './demo-print.js';
 import { type DovecotInstance, startDovecot } from './dovecot.js';
+import { freePort } from './dovecot-host.js';
 import { startRedisServer } from './redis-server.js';
 import { type SmtpCapture, startSmtpCapture } from './smtp-capture.js';
 
 const OUR_DOMAIN = 'intake.hosting.example';
 const WAIT_MS = 30_000;
 const keep = process.argv.includes('--keep');
+const DEMO_STAFF = 'staff@hosting.example';
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const bare = (id: string) => id.trim().replace(/^<|>$/g, '');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -255,6 +259,16 @@ async function main(): Promise<number> {
       say(`Still running (--keep). Copy .eml files into ${drop} to deliver them; Ctrl-C stops everything.`);
       say(`  IMAP ${dovecot.url.replace(/:[^:@/]+@/, ':***@')} (password in ${dovecot.dir}/passwd)`);
       say(`  Redis ${ownRedis.url}   SMTP capture ${smtp.url}   database ${path.join(dir, 'intake.db')}`);
+      // The review desk on the worker's store, with a throwaway account whose password exists only here.
+      const staffPassword = generatePassword();
+      await worker.store.addStaff({ email: DEMO_STAFF, passwordHash: await hashPassword(staffPassword) });
+      const desk = await startWeb({
+        config: { ...config, PORT: await freePort() },
+        store: worker.store,
+        logger: createLogger({ level: config.LOG_LEVEL }),
+      });
+      stops.push(() => desk.stop());
+      say(`  Review desk ${desk.url}/   sign in as ${DEMO_STAFF} with password ${staffPassword}`);
       say();
       await keepRunning(drop, async (thread) => {
         process.stdout.write(printThread(await runThread(thread, env, () => {})));

@@ -3,8 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { checkConfigCommand } from './commands/check-config.js';
+import {
+  staffAddCommand,
+  staffSetDisabledCommand,
+  tokenCreateCommand,
+  tokenRevokeCommand,
+} from './commands/desk-accounts.js';
 import { parseCommand } from './commands/parse.js';
 import { replayCommand } from './commands/replay.js';
+import { webCommand } from './commands/web.js';
 import { workerCommand } from './commands/worker.js';
 import { loadConfig } from './config.js';
 import { IntakeError } from './errors.js';
@@ -19,6 +26,11 @@ Usage:
   intake replay <MESSAGE-ID> | --quarantine | --failed
                                                 run again a quarantined message or a failed job
   intake check-config                           print the configuration (secrets masked), test each connection
+  intake web                                    run the review desk on PORT (same store as the worker)
+  intake staff add EMAIL                        add a desk account (password from stdin, or generated)
+  intake staff disable|enable EMAIL             stop (ending its sessions and tokens) or restore an account
+  intake token create NAME --staff EMAIL        create an API token for a staff account (printed once)
+  intake token revoke ID                        revoke an API token for good
   intake --version
   intake --help
 
@@ -96,6 +108,57 @@ async function main(argv: string[]): Promise<number> {
       process.stdout,
       createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL }),
     );
+  }
+  if (command === 'web') return webCommand(loadConfig());
+  if (command === 'staff') {
+    const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
+    const [action, email] = positionals;
+    if (positionals.length !== 2 || !email || !['add', 'disable', 'enable'].includes(action ?? '')) {
+      process.stderr.write('intake staff: usage: intake staff add|disable|enable EMAIL\n');
+      return 2;
+    }
+    if (action !== 'add') {
+      return staffSetDisabledCommand({
+        config: loadConfig(),
+        email,
+        disabled: action === 'disable',
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
+    }
+    return staffAddCommand({
+      config: loadConfig(),
+      email,
+      stdin: process.stdin,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
+  }
+  if (command === 'token') {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { staff: { type: 'string' } },
+    });
+    if (positionals[0] === 'revoke' && positionals.length === 2 && !values.staff) {
+      return tokenRevokeCommand({
+        config: loadConfig(),
+        id: positionals[1]!,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
+    }
+    if (positionals[0] !== 'create' || positionals.length !== 2 || !values.staff) {
+      process.stderr.write('intake token: usage: intake token create NAME --staff EMAIL | revoke ID\n');
+      return 2;
+    }
+    return tokenCreateCommand({
+      config: loadConfig(),
+      name: positionals[1]!,
+      staffEmail: values.staff,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
   }
   if (command === 'check-config') {
     const config = loadConfig();

@@ -114,7 +114,27 @@ export const ConfigSchema = z
       .min(1)
       .max(65535)
       .default(8080)
-      .describe('Port of the web desk and /metrics'),
+      .describe('Port of the review desk (intake web)'),
+    INTAKE_WEB_HOST: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe('Address the review desk listens on (0.0.0.0 for every interface, e.g. in a container)'),
+    INTAKE_WEB_SECURE_COOKIES: z
+      .enum(['auto', 'always', 'never'])
+      .default('auto')
+      .describe(
+        'Secure flag of the desk cookies: auto sets it on requests that came over TLS (as a trusted proxy says)',
+      ),
+    INTAKE_WEB_TRUST_PROXY: list.describe(
+      'Proxies in front of the desk whose X-Forwarded-For/-Proto are believed (comma-separated addresses, CIDRs, or loopback)',
+    ),
+    INTAKE_WEB_SESSION_HOURS: z.coerce
+      .number()
+      .min(0.25)
+      .max(168)
+      .default(12)
+      .describe('How long a desk sign-in lasts'),
     INTAKE_PROCESSED_FOLDER: z
       .string()
       .min(1)

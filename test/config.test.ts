@@ -48,6 +48,30 @@ describe('loadConfig', () => {
   });
 });
 
+describe('review desk settings', () => {
+  it('defaults to loopback, 12-hour sessions, Secure cookies over TLS and no trusted proxy', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      PORT: 8080,
+      INTAKE_WEB_HOST: '127.0.0.1',
+      INTAKE_WEB_SECURE_COOKIES: 'auto',
+      INTAKE_WEB_TRUST_PROXY: [],
+      INTAKE_WEB_SESSION_HOURS: 12,
+    });
+    const set = loadConfig({
+      INTAKE_WEB_TRUST_PROXY: '10.0.0.1, 192.168.0.0/16',
+      INTAKE_WEB_SECURE_COOKIES: 'always',
+    });
+    expect(set.INTAKE_WEB_TRUST_PROXY).toEqual(['10.0.0.1', '192.168.0.0/16']);
+  });
+
+  it('refuses values it cannot use', () => {
+    expect(() => loadConfig({ INTAKE_WEB_SECURE_COOKIES: 'yes' })).toThrow(/INTAKE_WEB_SECURE_COOKIES/);
+    expect(() => loadConfig({ INTAKE_WEB_SESSION_HOURS: '0' })).toThrow(/INTAKE_WEB_SESSION_HOURS/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+  });
+});
+
 describe('createLogger', () => {
   it('redacts secret-bearing keys and prints SecretValues as [secret]', () => {
     const lines: string[] = [];

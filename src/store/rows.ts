@@ -18,11 +18,13 @@ import type {
  */
 export type Dialect = 'sqlite' | 'postgres';
 
-const int = z
+export const int = z
   .union([z.number().int(), z.bigint(), z.string().regex(/^-?\d+$/)])
   .transform((v) => Number(v))
   .refine((n) => Number.isSafeInteger(n), 'integer beyond 2^53');
-const iso = z.union([z.string(), z.date()]).transform((v) => (typeof v === 'string' ? v : v.toISOString()));
+export const iso = z
+  .union([z.string(), z.date()])
+  .transform((v) => (typeof v === 'string' ? v : v.toISOString()));
 const text = z.string();
 const bytes = z.instanceof(Buffer);
 

@@ -2,6 +2,7 @@ import { CustomerDirectory } from '../directory/directory.js';
 import { IntakeError } from '../errors.js';
 import { commitSteps } from './commit-message.js';
 import { commitQueries, MESSAGE_COLUMNS } from './commit-queries.js';
+import { deskAccess } from './desk-access.js';
 import { migrateSteps } from './migrate.js';
 import { rowSchemas } from './rows.js';
 import { openSecret } from './secret-box.js';
@@ -33,6 +34,7 @@ export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
   private readonly rows;
   private readonly q;
+  private readonly desk;
 
   constructor(
     private readonly driver: SqlDriver,
@@ -41,6 +43,7 @@ export class SqlStore implements Store {
     this.kind = driver.dialect;
     this.rows = rowSchemas(driver.dialect);
     this.q = commitQueries(this.rows, driver.dialect);
+    this.desk = deskAccess((text, params) => this.exec(text, params), isoNow);
   }
 
   /** Runs steps outside a transaction (each statement on its own): for reads and single writes. */
@@ -311,4 +314,17 @@ export class SqlStore implements Store {
     );
     return rows.map((r) => this.rows.audit.parse(r));
   }
+
+  // Desk access: the statements live in desk-access.ts.
+  addStaff: Store['addStaff'] = (input) => this.desk.addStaff(input);
+  findStaff: Store['findStaff'] = (email) => this.desk.findStaff(email);
+  setStaffDisabled: Store['setStaffDisabled'] = (email, disabled) =>
+    this.desk.setStaffDisabled(email, disabled);
+  createSession: Store['createSession'] = (input) => this.desk.createSession(input);
+  findSession: Store['findSession'] = (idHash, now) => this.desk.findSession(idHash, now);
+  deleteSession: Store['deleteSession'] = (idHash) => this.desk.deleteSession(idHash);
+  deleteExpiredSessions: Store['deleteExpiredSessions'] = (now) => this.desk.deleteExpiredSessions(now);
+  createApiToken: Store['createApiToken'] = (input) => this.desk.createApiToken(input);
+  useApiToken: Store['useApiToken'] = (tokenHash, now) => this.desk.useApiToken(tokenHash, now);
+  revokeApiToken: Store['revokeApiToken'] = (id) => this.desk.revokeApiToken(id);
 }

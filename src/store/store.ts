@@ -83,6 +83,28 @@ export interface Store {
    */
   revealSecret(id: number): Promise<string | null>;
 
+  // ── Desk access (staff, sessions, API tokens) ─────────────────────────────────────────────────
+  /** Adds a staff account (email stored lower-cased); `staff_exists` when the email is taken in any case. */
+  addStaff(input: { email: string; passwordHash: string }): Promise<StaffAccount>;
+  /** The account with its password hash, for sign-in; the email is matched case-insensitively. */
+  findStaff(email: string): Promise<StaffCredentials | null>;
+  /** Disables or enables an account; disabling also ends its sessions. False when there is no such email. */
+  setStaffDisabled(email: string, disabled: boolean): Promise<boolean>;
+  createSession(input: NewSession): Promise<void>;
+  /** The session with this id digest, unless it has expired or its account is disabled. */
+  findSession(idHash: string, now: Date): Promise<DeskSession | null>;
+  /** Ends a session; false when there was none. */
+  deleteSession(idHash: string): Promise<boolean>;
+  /** Removes sessions past their expiry; returns how many. */
+  deleteExpiredSessions(now: Date): Promise<number>;
+  createApiToken(input: { tokenHash: string; name: string; staffId: number }): Promise<number>;
+  /**
+   * The token with this digest, unless revoked or its account disabled; records the use (last_used_at).
+   */
+  useApiToken(tokenHash: string, now: Date): Promise<ApiTokenInfo | null>;
+  /** Revokes a token for good; false when there is no such token or it was already revoked. */
+  revokeApiToken(id: number): Promise<boolean>;
+
   // ── Directory and audit ───────────────────────────────────────────────────────────────────────
   replaceDirectory(directory: CustomerDirectory): Promise<void>;
   getDirectory(): Promise<CustomerDirectory | null>;
@@ -282,4 +304,42 @@ export interface AuditEntry {
   action: string;
   subject: string;
   details: Record<string, unknown>;
+}
+
+export interface StaffAccount {
+  id: number;
+  /** Lower-cased. */
+  email: string;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface StaffCredentials extends StaffAccount {
+  /** argon2id, in its PHC string form (parameters and salt included). */
+  passwordHash: string;
+}
+
+export interface NewSession {
+  /** SHA-256 (hex) of the random session id the browser holds: the id itself is never stored. */
+  idHash: string;
+  staffId: number;
+  /** The key the session's CSRF tokens are derived from. */
+  csrfSecret: string;
+  expiresAt: Date;
+}
+
+export interface DeskSession {
+  idHash: string;
+  staff: StaffAccount;
+  csrfSecret: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface ApiTokenInfo {
+  id: number;
+  name: string;
+  staff: StaffAccount;
+  createdAt: string;
+  lastUsedAt: string | null;
 }

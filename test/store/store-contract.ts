@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { commitTests, migrationTests } from './contract/commit.js';
+import { deskAccessTests } from './contract/desk.js';
 import { type StoreHarness, useHarness } from './contract/harness.js';
 import { listTests, stateTests } from './contract/misc.js';
 import { outboxTests, secretTests } from './contract/outbox.js';
@@ -18,5 +19,6 @@ export function storeContract(harness: StoreHarness): void {
     stateTests(h);
     listTests(h);
     timingTests(h);
+    deskAccessTests(h);
   });
 }

@@ -1,0 +1,33 @@
+import type { Config } from '../config.js';
+import { createLogger } from '../log.js';
+import { createStore, parseSecretKey } from '../store/index.js';
+import { startWeb } from '../web/start-web.js';
+
+/** `intake web`: the review desk on the worker's store, until SIGTERM or SIGINT. */
+export async function webCommand(config: Config): Promise<number> {
+  const log = createLogger({ level: config.LOG_LEVEL });
+  const secretKey = config.INTAKE_SECRET_KEY ? parseSecretKey(config.INTAKE_SECRET_KEY) : null;
+  const store = await createStore(config.DATABASE_URL, {
+    secretKey,
+    onError: (error) => log.warn({ err: error }, 'database connection failed'),
+  });
+  try {
+    await store.migrate();
+    const web = await startWeb({ config, store, logger: log });
+    log.info({ url: web.url }, 'review desk listening');
+    await new Promise<void>((resolve) => {
+      const onSignal = (signal: string) => {
+        log.info({ msg: 'stopping', signal });
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+        resolve();
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+    });
+    await web.stop();
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,43 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Store } from '../store/store.js';
+import { createWebApp } from './web-app.js';
+
+export interface StartWebOptions {
+  config: Config;
+  store: Store;
+  logger: Logger;
+}
+
+const PURGE_EVERY_MS = 3_600_000;
+
+/** Starts the desk on INTAKE_WEB_HOST:PORT; expired sessions are purged hourly. Returns how to stop it. */
+export async function startWeb(options: StartWebOptions): Promise<{ url: string; stop(): Promise<void> }> {
+  const { config, store, logger } = options;
+  const app = await createWebApp({
+    store,
+    logger,
+    secureCookies: config.INTAKE_WEB_SECURE_COOKIES,
+    trustProxy: config.INTAKE_WEB_TRUST_PROXY,
+    sessionTtlMs: config.INTAKE_WEB_SESSION_HOURS * 3_600_000,
+  });
+  const purge = async () => {
+    try {
+      const removed = await store.deleteExpiredSessions(new Date());
+      if (removed > 0) logger.info({ removed }, 'expired desk sessions removed');
+    } catch (error) {
+      logger.warn({ err: error }, 'could not remove expired desk sessions');
+    }
+  };
+  await purge();
+  const timer = setInterval(purge, PURGE_EVERY_MS);
+  timer.unref();
+  const url = await app.listen({ host: config.INTAKE_WEB_HOST, port: config.PORT });
+  return {
+    url,
+    async stop() {
+      clearInterval(timer);
+      await app.close();
+    },
+  };
+}
