@@ -68,6 +68,30 @@ export function run(
 
 export const isRoot = () => process.getuid?.() === 0;
 
+/**
+ * `apt-get install -y --no-install-recommends` (as root). Several test files may get here at once: dpkg's own
+ * lock serialises them, the later ones find the packages installed and do nothing.
+ */
+export async function aptInstall(packages: string[]): Promise<void> {
+  const aptGet = findBinary('apt-get');
+  if (!aptGet) throw new Error('apt-get is not available');
+  const installArgs = [
+    '-o',
+    'DPkg::Lock::Timeout=300',
+    'install',
+    '-y',
+    '--no-install-recommends',
+    ...packages,
+  ];
+  try {
+    await run(aptGet, installArgs, { timeoutMs: 600_000 });
+  } catch {
+    // Usually empty package lists on a fresh container: refresh once and try again.
+    await run(aptGet, ['-o', 'DPkg::Lock::Timeout=300', 'update'], { timeoutMs: 600_000 });
+    await run(aptGet, installArgs, { timeoutMs: 600_000 });
+  }
+}
+
 /** Dovecot's two binaries, installing the package first when allowed; throws saying what to install. */
 export async function ensureDovecot(install = true): Promise<{ dovecot: string; doveadm: string }> {
   let dovecot = findBinary('dovecot');
@@ -78,24 +102,7 @@ export async function ensureDovecot(install = true): Promise<{ dovecot: string; 
     'or run this as root and it installs itself.';
   if (!install || !isRoot() || !findBinary('apt-get'))
     throw new DovecotHarnessError('dovecot_missing', advice);
-  // Several test files may get here at once: dpkg's own lock serialises them, the later ones find the
-  // package installed and do nothing.
-  const aptGet = findBinary('apt-get')!;
-  const installArgs = [
-    '-o',
-    'DPkg::Lock::Timeout=300',
-    'install',
-    '-y',
-    '--no-install-recommends',
-    'dovecot-imapd',
-  ];
-  try {
-    await run(aptGet, installArgs, { timeoutMs: 600_000 });
-  } catch {
-    // Usually empty package lists on a fresh container: refresh once and try again.
-    await run(aptGet, ['-o', 'DPkg::Lock::Timeout=300', 'update'], { timeoutMs: 600_000 });
-    await run(aptGet, installArgs, { timeoutMs: 600_000 });
-  }
+  await aptInstall(['dovecot-imapd']);
   dovecot = findBinary('dovecot');
   doveadm = findBinary('doveadm');
   if (!dovecot || !doveadm)
