@@ -156,24 +156,11 @@ function parseAll(dir: string, yamlFiles: readonly string[], texts: readonly str
  * snapshot's validated content is used instead of parsing the YAML again (see rules-snapshot.ts).
  */
 export function loadRuleBook(dir: string = DEFAULT_RULES_DIR, options: LoadRulesOptions = {}): RuleBook {
-  let yamlFiles: string[] = [];
-  let texts: string[] = [];
-  try {
-    yamlFiles = listYaml(dir);
-    texts = yamlFiles.map((file) => readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new RuleLoadError([`${dir}: cannot read the rules directory: ${(err as Error).message}`], {
-      cause: err,
-    });
-  }
+  const { yamlFiles, texts, digest } = readRuleFiles(dir);
   // By default only the shipped rules have a snapshot (the build's).
   const shipped = resolve(dir) === resolve(DEFAULT_RULES_DIR);
   const snapshotFile =
     options.snapshot === undefined ? (shipped ? SHIPPED_SNAPSHOT : null) : options.snapshot;
-  const digest = rulesDigest(
-    yamlFiles.map((file) => relative(dir, file).split(sep).join('/')),
-    texts,
-  );
   const loaded =
     (snapshotFile && readSnapshot<LoadedFile>(snapshotFile, digest)) || parseAll(dir, yamlFiles, texts);
   return assemble(dir, loaded, digest);
@@ -181,14 +168,22 @@ export function loadRuleBook(dir: string = DEFAULT_RULES_DIR, options: LoadRules
 
 /** Validates the rules under `dir` and writes what `loadRuleBook` needs to skip that work next time. */
 export function writeRulesSnapshot(dir: string, file: string): void {
-  const yamlFiles = listYaml(dir);
-  const texts = yamlFiles.map((f) => readFileSync(f, 'utf8'));
-  const loaded = parseAll(dir, yamlFiles, texts);
-  const digest = rulesDigest(
-    yamlFiles.map((f) => relative(dir, f).split(sep).join('/')),
-    texts,
-  );
-  writeSnapshot(file, digest, loaded);
+  const { yamlFiles, texts, digest } = readRuleFiles(dir);
+  writeSnapshot(file, digest, parseAll(dir, yamlFiles, texts));
+}
+
+/** The rule files under `dir`, their contents, and the digest of both (rules-snapshot.ts). */
+function readRuleFiles(dir: string): { yamlFiles: string[]; texts: string[]; digest: string } {
+  try {
+    const yamlFiles = listYaml(dir);
+    const texts = yamlFiles.map((file) => readFileSync(file, 'utf8'));
+    const paths = yamlFiles.map((file) => relative(dir, file).split(sep).join('/'));
+    return { yamlFiles, texts, digest: rulesDigest(paths, texts) };
+  } catch (err) {
+    throw new RuleLoadError([`${dir}: cannot read the rules directory: ${(err as Error).message}`], {
+      cause: err,
+    });
+  }
 }
 
 function assemble(dir: string, loaded: readonly LoadedFile[], digest: string): RuleBook {
