@@ -1,9 +1,10 @@
 /**
- * `npm run bench`: the reader benchmark, then the worker benchmark, each in a process of its own.
+ * `npm run bench`: the reader benchmark, then the worker's, then the desk's, each in a process of its own.
  *
- *   npm run bench                          # both, with their defaults
+ *   npm run bench                          # all three, with their defaults
  *   npm run bench -- --only reader [reader options…]
  *   npm run bench -- --only worker [worker options…]
+ *   npm run bench -- --only desk [desk options…]
  *
  * Options after `--only NAME` go to that benchmark (see reader-bench.ts and worker-bench.ts); without
  * `--only` they go to the reader, as before the worker benchmark existed. The exit status is the first
@@ -12,11 +13,11 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = { reader: 'reader-bench', worker: 'worker-bench' } as const;
+const BENCHES = { reader: 'reader-bench', worker: 'worker-bench', desk: 'desk-bench' } as const;
 type Bench = keyof typeof BENCHES;
 
 function usage(message: string): never {
-  console.error(`bench: ${message}\nusage: npm run bench [-- --only reader|worker [options…]]`);
+  console.error(`bench: ${message}\nusage: npm run bench [-- --only reader|worker|desk [options…]]`);
   process.exit(2);
 }
 
@@ -25,7 +26,8 @@ let only: Bench | null = null;
 const at = args.indexOf('--only');
 if (at >= 0) {
   const name = args[at + 1];
-  if (name !== 'reader' && name !== 'worker') usage(`--only takes reader or worker, got "${name ?? ''}"`);
+  if (name !== 'reader' && name !== 'worker' && name !== 'desk')
+    usage(`--only takes reader, worker or desk, got "${name ?? ''}"`);
   only = name;
   args.splice(at, 2);
 }
@@ -44,7 +46,7 @@ const run = (bench: Bench, benchArgs: string[]) =>
   });
 
 let status = 0;
-for (const bench of only ? [only] : (['reader', 'worker'] as const)) {
+for (const bench of only ? [only] : (['reader', 'worker', 'desk'] as const)) {
   if (!only) console.log(`\n=== ${bench} ===\n`);
   const code = await run(bench, bench === 'reader' || only ? args : []);
   if (status === 0) status = code;
