@@ -143,13 +143,15 @@ const PAGES = [
 ];
 const API = ['/api/conversations', '/api/conversations?status=ready&page=2'];
 
+type Measured = ReturnType<typeof summary> & { byPath: Record<string, { p50: number; p95: number }> };
+
 interface Figures {
   database: string;
   records: number;
   seedMs: number;
-  pages: ReturnType<typeof summary>;
-  api: ReturnType<typeof summary>;
-  baseline: ReturnType<typeof summary>;
+  pages: Measured;
+  api: Measured;
+  baseline: Measured;
 }
 
 function summary(latencies: number[], elapsedMs: number, failures: Record<number, number>) {
@@ -176,7 +178,15 @@ async function measure(database: string): Promise<Figures> {
         // Warm-up first: cold code and the database's caches are not what a desk open all day sees.
         await runLoad({ base, paths, headers, requests: Math.min(200, requests), concurrency: CONCURRENCY });
         const r = await runLoad({ base, paths, headers, requests, concurrency: CONCURRENCY });
-        return summary(r.latenciesMs, r.elapsedMs, r.failures);
+        return {
+          ...summary(r.latenciesMs, r.elapsedMs, r.failures),
+          byPath: Object.fromEntries(
+            Object.entries(r.byPath).map(([path, list]) => {
+              const sorted = [...list].sort((a, b) => a - b);
+              return [path, { p50: percentile(sorted, 50), p95: percentile(sorted, 95) }];
+            }),
+          ),
+        };
       };
       const pages = await load(PAGES, { cookie }, REQUESTS);
       const api = await load(API, { authorization: `Bearer ${token}` }, Math.round(REQUESTS / 2));
@@ -211,6 +221,10 @@ for (const r of results) {
   );
 }
 for (const r of results) {
+  const paths = Object.entries({ ...r.pages.byPath, ...r.api.byPath })
+    .map(([path, f]) => `${path} ${ms(f.p50)}/${ms(f.p95)}`)
+    .join(' · ');
+  console.log(`${r.database}: p50/p95 ms by path: ${paths}`);
   console.log(
     `${r.database}: seeded ${r.records} conversations in ${(r.seedMs / 1000).toFixed(1)} s; ` +
       `${r.pages.requests} page requests at concurrency ${CONCURRENCY}, failures ${JSON.stringify(r.pages.failures)}; ` +

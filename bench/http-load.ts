@@ -16,6 +16,8 @@ export interface LoadOptions {
 
 export interface LoadResult {
   latenciesMs: number[];
+  /** The same latencies, by path. */
+  byPath: Record<string, number[]>;
   /** Answers other than 200, by status. */
   failures: Record<number, number>;
   elapsedMs: number;
@@ -25,6 +27,7 @@ export interface LoadResult {
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
   const latenciesMs: number[] = [];
+  const byPath: Record<string, number[]> = {};
   const failures: Record<number, number> = {};
   let next = 0;
   let bytes = 0;
@@ -36,7 +39,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           bytes += chunk.length;
         });
         res.on('end', () => {
-          latenciesMs.push(performance.now() - started);
+          const ms = performance.now() - started;
+          latenciesMs.push(ms);
+          (byPath[path] ??= []).push(ms);
           if (res.statusCode !== 200) failures[res.statusCode!] = (failures[res.statusCode!] ?? 0) + 1;
           resolve();
         });
@@ -56,5 +61,5 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   await Promise.all(Array.from({ length: options.concurrency }, client));
   const elapsedMs = performance.now() - started;
   agent.destroy();
-  return { latenciesMs, failures, elapsedMs, bytes };
+  return { latenciesMs, byPath, failures, elapsedMs, bytes };
 }

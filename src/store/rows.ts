@@ -219,6 +219,7 @@ export function rowSchemas(dialect: Dialect) {
 
   const directory = z.object({ directory: json });
   const count = z.object({ n: int });
+  const statusCount = z.object({ status: Status, n: int });
   const version = z.object({ version: int });
   const link = z.object({ message_id: text, conversation_id: text });
 
@@ -234,6 +235,7 @@ export function rowSchemas(dialect: Dialect) {
     mailboxState,
     directory,
     count,
+    statusCount,
     version,
     link,
   };

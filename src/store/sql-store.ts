@@ -1,5 +1,6 @@
 import { CustomerDirectory } from '../directory/directory.js';
 import { IntakeError } from '../errors.js';
+import { Status } from '../record/schema.js';
 import { commitSteps } from './commit-message.js';
 import { commitQueries, MESSAGE_COLUMNS } from './commit-queries.js';
 import { deskAccess } from './desk-access.js';
@@ -190,6 +191,20 @@ export class SqlStore implements Store {
       rows: page.rows.map((r) => this.rows.summary.parse(r)),
       total: this.rows.count.parse(count.rows[0]).n,
     };
+  }
+
+  async countConversations(text?: string) {
+    const search = text?.trim();
+    const { rows } = await this.exec(
+      `SELECT status, COUNT(*) AS n FROM conversations ${search ? "WHERE search LIKE ? ESCAPE '\\'" : ''} GROUP BY status`,
+      search ? [containsPattern(search)] : [],
+    );
+    const counts = Object.fromEntries(Status.options.map((status) => [status, 0])) as Record<Status, number>;
+    for (const row of rows) {
+      const { status, n } = this.rows.statusCount.parse(row);
+      counts[status] = n;
+    }
+    return counts;
   }
 
   async getReply(id: number) {

@@ -52,6 +52,8 @@ export interface Store {
   // ── Conversations (for the desk and for replay) ───────────────────────────────────────────────
   getConversation(id: string): Promise<StoredConversation | null>;
   listConversations(filter: ConversationFilter): Promise<{ rows: ConversationSummary[]; total: number }>;
+  /** How many conversations have each status (those whose text matches `text`, when given): one query. */
+  countConversations(text?: string): Promise<Record<Status, number>>;
 
   // ── Outbox ─────────────────────────────────────────────────────────────────────────────────────
   getReply(id: number): Promise<OutboxReply | null>;

@@ -170,6 +170,32 @@ export function listTests(h: Harnessed) {
         language: 'en',
         lastCustomerMessageAt: '2026-03-03T09:00:01.000Z',
       });
+
+      // The desk's counts: every status, zeros included, in one query; under a search, its matches only.
+      expect(await store.countConversations()).toEqual({
+        awaiting_customer: 8,
+        ready: 4,
+        needs_review: 0,
+        ignored: 0,
+      });
+      expect(await store.countConversations('  DEMANDE  ')).toEqual({
+        awaiting_customer: 7,
+        ready: 4,
+        needs_review: 0,
+        ignored: 0,
+      });
+      expect(await store.countConversations('100%')).toEqual({
+        awaiting_customer: 0,
+        ready: 1,
+        needs_review: 0,
+        ignored: 0,
+      });
+      expect(await store.countConversations('_')).toEqual({
+        awaiting_customer: 0,
+        ready: 0,
+        needs_review: 0,
+        ignored: 0,
+      });
     });
   });
 }
