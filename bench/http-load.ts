@@ -41,7 +41,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         res.on('end', () => {
           const ms = performance.now() - started;
           latenciesMs.push(ms);
-          byPath[path] = [...(byPath[path] ?? []), ms];
+          const list = byPath[path] ?? [];
+          list.push(ms);
+          byPath[path] = list;
           if (res.statusCode !== 200) failures[res.statusCode!] = (failures[res.statusCode!] ?? 0) + 1;
           resolve();
         });
