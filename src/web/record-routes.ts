@@ -92,7 +92,8 @@ const signedIn = (identity: DeskIdentity) => ({
   csrf: identity.kind === 'session' ? identity.csrf : null,
 });
 
-const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+const noStore = (reply: FastifyReply) =>
+  reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
 
 /** The record page, its JSON twin, and the audited reveal of one secret (page and API). */
 export function registerRecordRoutes(app: FastifyInstance, ctx: DeskContext, zone: string): void {
@@ -120,7 +121,9 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: DeskContext, zon
   app.post('/conversations/:id/secrets/:secretId/reveal', async (request, reply) => {
     const identity = request.desk!;
     const secret = await reveal(ctx, request, identity, request.params);
-    return noStore(reply).type('text/html; charset=utf-8').send(revealPage(secret, signedIn(identity)));
+    return noStore(reply)
+      .type('text/html; charset=utf-8')
+      .send(revealPage(secret, signedIn(identity)));
   });
 
   app.post('/api/conversations/:id/secrets/:secretId/reveal', async (request, reply) => {
