@@ -237,7 +237,8 @@ describe('secrets', () => {
   });
 
   it('refuses a reveal without or with a wrong CSRF token: 403, nothing audited, no value', async () => {
-    for (const fields of [{}, { csrf: 'forged' }, { csrf: `${auth.csrf.slice(0, -1)}x` }]) {
+    const forms: Record<string, string>[] = [{}, { csrf: 'forged' }, { csrf: `${auth.csrf.slice(0, -1)}x` }];
+    for (const fields of forms) {
       const res = await postForm(REVEAL, fields);
       expect(res.statusCode).toBe(403);
       expect(res.body).not.toContain('Tr0ub4dor');
