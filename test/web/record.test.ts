@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Desk, EMAIL, openDesk, signIn } from './support/desk.js';
 import {
   FIRST_TEXT,
@@ -267,6 +267,21 @@ describe('secrets', () => {
     expect(viaApi.body).not.toContain(OTHER_SECRET);
     expect(await reveals()).toEqual([]);
     expect(await reveals('INT-000002')).toEqual([]);
+  });
+
+  it('shows nothing when the audit entry cannot be written', async () => {
+    const audit = vi.spyOn(desk.store, 'audit').mockRejectedValueOnce(new Error('disk full'));
+    const reveal = vi.spyOn(desk.store, 'revealSecret');
+    try {
+      const res = await postForm(REVEAL, { csrf: auth.csrf });
+      expect(res.statusCode).toBe(500);
+      expect(res.body).not.toContain('Tr0ub4dor');
+      expect(reveal).not.toHaveBeenCalled();
+    } finally {
+      audit.mockRestore();
+      reveal.mockRestore();
+    }
+    expect(await reveals()).toEqual([]);
   });
 
   it('reveals one value to a signed-in form, uncached, after writing who, when and which to the audit', async () => {
