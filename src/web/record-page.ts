@@ -3,6 +3,7 @@ import type { Evidence } from '../understand/evidence.js';
 import { highlight, locate } from './highlight.js';
 import { type Html, html } from './html.js';
 import { layout } from './layout.js';
+import type { MissingWording } from './missing-wording.js';
 import { STATUS_LABELS } from './queue-page.js';
 import type { FieldView } from './record-fields.js';
 import type { MaskedSecret, RecordView } from './record-view.js';
@@ -11,6 +12,8 @@ import { timelineHtml } from './timeline-html.js';
 
 export interface RecordPageOptions {
   view: RecordView;
+  /** The reply template's words for each missing id; an id without any is shown as it is. */
+  wording: Record<string, MissingWording>;
   /** The provider's IANA zone: every time is shown in it and in UTC. */
   zone: string;
   signedIn: { email: string; csrf: string | null };
@@ -103,7 +106,12 @@ ${
 }
 <section class="missing-items"><h2>Missing</h2>${
       view.missing.length > 0
-        ? html`<ul class="missing">${view.missing.map((m) => html`<li>${m}</li>`)}</ul>`
+        ? html`<ul class="missing">${view.missing.map((m) => {
+            const w = options.wording[m];
+            return w
+              ? html`<li title="${w.sentence}">${w.heading} <code>${m}</code></li>`
+              : html`<li><code>${m}</code></li>`;
+          })}</ul>`
         : html`<p class="none">Nothing is missing.</p>`
     }</section>
 <section><h2>Record</h2>

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { DeskIdentity } from './auth.js';
 import { messagePage } from './login-page.js';
+import { shippedMissingWording } from './missing-wording.js';
 import { recordPage } from './record-page.js';
 import { type RecordView, recordView } from './record-view.js';
 import { type RevealedSecret, revealPage } from './reveal-page.js';
@@ -97,6 +98,7 @@ const noStore = (reply: FastifyReply) =>
 
 /** The record page, its JSON twin, and the audited reveal of one secret (page and API). */
 export function registerRecordRoutes(app: FastifyInstance, ctx: DeskContext, zone: string): void {
+  const wording = shippedMissingWording();
   app.get('/conversations/:id', async (request, reply) => {
     const parsed = RecordParams.safeParse(request.params);
     const view = parsed.success ? await loadRecord(ctx, parsed.data.id) : null;
@@ -108,7 +110,7 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: DeskContext, zon
     }
     return reply
       .type('text/html; charset=utf-8')
-      .send(recordPage({ view, zone, signedIn: signedIn(request.desk!) }));
+      .send(recordPage({ view, zone, wording, signedIn: signedIn(request.desk!) }));
   });
 
   app.get('/api/conversations/:id', async (request) => {

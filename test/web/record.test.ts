@@ -116,7 +116,10 @@ describe('the record page', () => {
   it('lists what is missing, the status and why it needs review', async () => {
     const res = await page('/conversations/INT-000001');
     expect(res.body).toContain('<span class="status status-needs_review">Needs review</span>');
-    expect(res.body).toMatch(/<h2>Missing<\/h2><ul class="missing"><li>os_choice<\/li><\/ul>/);
+    // In the reply template's words, with the id.
+    expect(res.body).toMatch(
+      /<h2>Missing<\/h2><ul class="missing"><li title="Operating system: give the distribution[^"]*">Operating system <code>os_choice<\/code><\/li><\/ul>/,
+    );
     expect(res.body).toMatch(/Why it needs review<\/h2><ul><li>contradiction:power<\/li><\/ul>/);
   });
 
