@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../src/log.js';
 import { type Desk, EMAIL, openDesk, signIn } from './support/desk.js';
 import {
   FIRST_TEXT,
@@ -341,5 +343,38 @@ describe('secrets', () => {
         }),
       }),
     ]);
+  });
+
+  it('never writes a secret value to the log, which names the reveal', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logged = await openDesk({ logger: createLogger({ level: 'debug', destination }) });
+    try {
+      await seedRecords(logged.store);
+      const session = await signIn(logged.app);
+      const res = await logged.app.inject({
+        method: 'POST',
+        url: REVEAL,
+        headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `csrf=${encodeURIComponent(session.csrf)}`,
+      });
+      expect(res.body).toContain('Tr0ub4dor');
+      await logged.app.inject({
+        method: 'POST',
+        url: '/api/conversations/INT-000002/secrets/2/reveal',
+        headers: { authorization: `Bearer ${logged.token}` },
+      });
+    } finally {
+      await logged.close();
+    }
+    const log = lines.join('');
+    expect(log).toContain('secret revealed');
+    expect(log).not.toContain('Tr0ub4dor');
+    expect(log).not.toContain(OTHER_SECRET);
   });
 });
