@@ -6,6 +6,7 @@ import type {
   AuditEntry,
   ConversationSummary,
   MailboxState,
+  MessageText,
   OutboxReply,
   QuarantineEntry,
   StoredMessage,
@@ -68,6 +69,33 @@ export function rowSchemas(dialect: Dialect) {
         state: r.state,
         receivedAt: r.received_at,
         processedAt: r.processed_at,
+      }),
+    );
+
+  const messageText = z
+    .object({
+      id: int,
+      message_id: text,
+      from_address: text.nullable(),
+      subject: text,
+      date: text.nullable(),
+      new_text: text,
+      // SQLite has no boolean: 0 or 1.
+      automatic: z.union([z.boolean(), z.literal(0), z.literal(1)]).transform((v) => v === true || v === 1),
+      state: MessageState,
+      received_at: text.nullable(),
+    })
+    .transform(
+      (r): MessageText => ({
+        id: r.id,
+        messageId: r.message_id,
+        from: r.from_address,
+        subject: r.subject,
+        date: r.date,
+        newText: r.new_text,
+        automatic: r.automatic,
+        state: r.state,
+        receivedAt: r.received_at,
       }),
     );
 
@@ -225,6 +253,7 @@ export function rowSchemas(dialect: Dialect) {
 
   return {
     message,
+    messageText,
     reply,
     summary,
     conversation,

@@ -168,6 +168,15 @@ export class SqlStore implements Store {
     };
   }
 
+  async listMessageTexts(conversationId: string) {
+    const { rows } = await this.exec(
+      `SELECT id, message_id, from_address, subject, date, new_text, automatic, state, received_at
+       FROM messages WHERE conversation_id = ? ORDER BY id`,
+      [conversationId],
+    );
+    return rows.map((r) => this.rows.messageText.parse(r));
+  }
+
   async listConversations(filter: ConversationFilter) {
     const where: string[] = [];
     const params: unknown[] = [];

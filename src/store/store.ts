@@ -51,6 +51,8 @@ export interface Store {
 
   // ── Conversations (for the desk and for replay) ───────────────────────────────────────────────
   getConversation(id: string): Promise<StoredConversation | null>;
+  /** What the desk shows of a conversation's messages (headers and new text, oldest first). */
+  listMessageTexts(conversationId: string): Promise<MessageText[]>;
   listConversations(filter: ConversationFilter): Promise<{ rows: ConversationSummary[]; total: number }>;
   /** How many conversations have each status (those whose text matches `text`, when given): one query. */
   countConversations(text?: string): Promise<Record<Status, number>>;
@@ -148,6 +150,20 @@ export interface StoredMessage extends MessageKey {
   state: MessageState;
   receivedAt: string | null;
   processedAt: string;
+}
+
+/** A message as the desk shows it: its headers and new text (placeholders where the secrets were). */
+export interface MessageText {
+  id: number;
+  messageId: string;
+  from: string | null;
+  subject: string;
+  /** The Date header as written. */
+  date: string | null;
+  newText: string;
+  automatic: boolean;
+  state: MessageState;
+  receivedAt: string | null;
 }
 
 export interface StoredSecret {

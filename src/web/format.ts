@@ -16,3 +16,29 @@ export function age(iso: string, now: number): string {
   if (hours < 48) return `${hours} h`;
   return `${Math.floor(hours / 24)} d`;
 }
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * "2026-03-03 10:00 Europe/Paris" from an ISO timestamp (or an RFC 2822 date); the text itself when it does
+ * not parse. Staff read times in the provider's zone; the UTC one beside it is what the record stores.
+ */
+export function zonedMinute(when: string, zone: string): string {
+  const ms = Date.parse(when);
+  if (Number.isNaN(ms)) return when;
+  let format = zoneFormats.get(zone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    zoneFormats.set(zone, format);
+  }
+  const part = Object.fromEntries(format.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute} ${zone}`;
+}

@@ -36,7 +36,7 @@ function row(c: ConversationSummary, now: number) {
 <td>${c.requestTypes.length > 0 ? c.requestTypes.join(', ') : html`<span class="none">unknown</span>`}</td>
 <td>${c.server ?? html`<span class="none">none</span>`}</td>
 <td>${c.missing.length > 0 ? html`<ul class="missing">${c.missing.map((m) => html`<li>${m}</li>`)}</ul>` : html`<span class="none">nothing</span>`}</td>
-<td class="subject">${c.subject}<div class="customer">${c.customer ?? ''}</div></td>
+<td class="subject"><a href="/conversations/${c.id}">${c.subject || '(no subject)'}</a><div class="customer">${c.customer ?? ''}</div></td>
 <td>${c.lastCustomerMessageAt ? html`<time datetime="${c.lastCustomerMessageAt}">${utcMinute(c.lastCustomerMessageAt)}</time><div class="age">${age(c.lastCustomerMessageAt, now)}</div>` : ''}</td>
 </tr>`;
 }

@@ -20,6 +20,7 @@ export async function startWeb(options: StartWebOptions): Promise<{ url: string;
     secureCookies: config.INTAKE_WEB_SECURE_COOKIES,
     trustProxy: config.INTAKE_WEB_TRUST_PROXY,
     sessionTtlMs: config.INTAKE_WEB_SESSION_HOURS * 3_600_000,
+    providerTimeZone: config.PROVIDER_TIMEZONE,
   });
   const purge = async () => {
     try {

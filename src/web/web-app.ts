@@ -17,6 +17,7 @@ import { messagePage } from './login-page.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { dummyHash } from './passwords.js';
 import { registerQueueRoutes } from './queue-routes.js';
+import { registerRecordRoutes } from './record-routes.js';
 import { type DeskContext, registerSessionRoutes } from './session-routes.js';
 import { publicError, WebError } from './web-error.js';
 
@@ -43,6 +44,8 @@ export interface WebAppOptions {
   /** Requests per IP address per minute, all routes together. */
   requestsPerMinute?: number;
   now?: () => Date;
+  /** IANA zone the desk shows times in (next to UTC): `PROVIDER_TIMEZONE`, Europe/Paris by default. */
+  providerTimeZone?: string;
 }
 
 const CSS = readFileSync(new URL('./desk.css', import.meta.url), 'utf8');
@@ -160,5 +163,6 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
   });
   registerSessionRoutes(app, context);
   registerQueueRoutes(app, context);
+  registerRecordRoutes(app, context, options.providerTimeZone ?? 'Europe/Paris');
   return app;
 }

@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureChromium } from '../../scripts/chromium.js';
-import { message } from '../store/contract/fixtures.js';
+import { message, secret } from '../store/contract/fixtures.js';
 import { type Desk, EMAIL, openDesk, PASSWORD } from './support/desk.js';
+import { evidenceIn, messageWith } from './support/record-fixture.js';
 
 /**
  * The desk in Debian's Chromium, driven by playwright-core (never a downloaded browser): what a member of
@@ -24,6 +25,10 @@ const HOSTILE = {
   server: 'javascript:alert(4)',
   text: '<style>body{background:url(http://attacker.invalid/css)}</style><a href="javascript:alert(5)">x</a>',
 };
+
+const RECORD_TEXT =
+  'Bonjour,\nLe serveur SRV-3001 ne démarre plus. Vous pouvez le redémarrer dimanche entre 1h et 3h. Le mot de passe root est [[SECRET-1]].';
+const RECORD_SECRET = 'Browser-Visible-0nly-After-Reveal';
 
 let desk: Desk;
 let browser: Browser;
@@ -48,6 +53,35 @@ beforeAll(async () => {
       serviceId: HOSTILE.server,
       newText: HOSTILE.text,
       status: 'needs_review',
+    }),
+  );
+  // INT-000014: a record with evidence, a window and a secret.
+  await desk.store.commitMessage(
+    messageWith({
+      subject: 'Serveur SRV-3001 bloqué',
+      newText: RECORD_TEXT,
+      status: 'needs_review',
+      missing: ['backup'],
+      secrets: [secret(RECORD_SECRET)],
+      reply: true,
+      patch: (_r, messageId) => ({
+        serviceIds: [
+          {
+            value: 'SRV-3001',
+            messageId,
+            evidence: [evidenceIn(RECORD_TEXT, 'Le serveur SRV-3001 ne démarre plus.')],
+          },
+        ],
+        power: {
+          value: {
+            authorization: 'window',
+            limited: true,
+            windows: [{ start: '2026-03-08T00:00:00.000Z', end: '2026-03-08T02:00:00.000Z' }],
+          },
+          messageId,
+          evidence: [evidenceIn(RECORD_TEXT, 'Vous pouvez le redémarrer dimanche entre 1h et 3h.')],
+        },
+      }),
     }),
   );
   await desk.app.listen({ port: 0, host: '127.0.0.1' });
@@ -96,7 +130,7 @@ describe('the desk in a browser', () => {
     await page.fill('input[name="email"]', EMAIL);
     await page.fill('input[name="password"]', PASSWORD);
     await Promise.all([page.waitForURL(`${base}/`), page.click('button[type="submit"]')]);
-    expect(await page.textContent('body')).toContain('INT-000013');
+    expect(await page.textContent('body')).toContain('INT-000014');
 
     // The hostile subject is on the page as the customer wrote it, as text.
     expect(await page.textContent('body')).toContain(HOSTILE.subject);
@@ -109,12 +143,56 @@ describe('the desk in a browser', () => {
 
     await Promise.all([page.waitForURL(/status=needs_review/), page.click('a[href*="status=needs_review"]')]);
     const rows = await page.locator('td.id').allTextContents();
-    expect(rows.length).toBe(5);
+    expect(rows.length).toBe(6);
     expect(rows).toContain('INT-000013');
 
     await Promise.all([page.waitForURL(/\/login/), page.click('form[action="/logout"] button')]);
     await page.goto(`${base}/`);
     expect(new URL(page.url()).pathname).toBe('/login');
+
+    expect(dialogs).toEqual([]);
+    expect(outside).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a record from the queue, shows the evidence marked, reveals a secret and finds the audit entry', async () => {
+    const { page, dialogs, outside } = await watchedPage();
+    await page.goto(`${base}/login`);
+    await page.fill('input[name="email"]', EMAIL);
+    await page.fill('input[name="password"]', PASSWORD);
+    await Promise.all([page.waitForURL(`${base}/`), page.click('button[type="submit"]')]);
+
+    await Promise.all([
+      page.waitForURL(`${base}/conversations/INT-000014`),
+      page.click('a[href="/conversations/INT-000014"]'),
+    ]);
+    const marks = await page.locator('tr[data-field="serviceIds"] mark').allTextContents();
+    expect(marks).toEqual(['Le serveur SRV-3001 ne démarre plus.']);
+    expect(await page.textContent('tr[data-field="power"]')).toContain('2026-03-08 01:00 Europe/Paris');
+    expect(await page.textContent('body')).not.toContain(RECORD_SECRET);
+
+    // The hostile record, opened the same way, stays text.
+    await page.goto(`${base}/conversations/INT-000013`);
+    expect(await page.textContent('body')).toContain(HOSTILE.subject);
+    expect(await page.locator('script, img, style, a[href^="javascript:"]').count()).toBe(0);
+    await page.goto(`${base}/conversations/INT-000014`);
+
+    const shot = await page.screenshot({ path: join(SHOTS, 'desk-record.png'), fullPage: true });
+    expect(shot.subarray(1, 4).toString()).toBe('PNG');
+
+    await Promise.all([
+      page.waitForURL(`${base}/conversations/INT-000014/secrets/**/reveal`),
+      page.click('table.secrets button[type="submit"]'),
+    ]);
+    expect(await page.textContent('code.secret-value')).toBe(RECORD_SECRET);
+
+    await Promise.all([
+      page.waitForURL(`${base}/conversations/INT-000014`),
+      page.click('a[href="/conversations/INT-000014"]'),
+    ]);
+    const audit = await page.locator('table.audit tbody tr').allTextContents();
+    expect(audit.some((row) => row.includes(`desk:${EMAIL}`) && row.includes('secret.revealed'))).toBe(true);
+    expect(await page.textContent('body')).not.toContain(RECORD_SECRET);
 
     expect(dialogs).toEqual([]);
     expect(outside).toEqual([]);

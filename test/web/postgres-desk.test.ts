@@ -3,6 +3,7 @@ import { sha256Hex } from '../../src/web/desk-secrets.js';
 import { message } from '../store/contract/fixtures.js';
 import { type TestDatabases, testDatabases } from '../support/postgres.js';
 import { type Desk, EMAIL, openDesk, PASSWORD, postLogin, signIn } from './support/desk.js';
+import { SECRET_VALUE, seedRecords } from './support/record-fixture.js';
 
 /** The same desk on PostgreSQL (127.0.0.1; an unreachable server fails the file). */
 let databases: TestDatabases;
@@ -56,5 +57,38 @@ describe('the review desk on PostgreSQL', () => {
       'staff.sign_out',
       'staff.sign_in',
     ]);
+  });
+
+  it('shows a record with its marked evidence and timeline, and reveals a secret once audited', async () => {
+    const records = await openDesk({}, await databases.fresh());
+    try {
+      await seedRecords(records.store);
+      const { cookie, csrf } = await signIn(records.app);
+      const page = await records.app.inject({
+        method: 'GET',
+        url: '/conversations/INT-000001',
+        headers: { cookie },
+      });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<mark>Mon serveur SRV-4242 ne répond plus depuis ce matin.</mark>');
+      expect(page.body).toContain('<strong>Message 2</strong>');
+      expect(page.body).toContain('Delivery: <span class="state">sent</span>');
+      expect(page.body).not.toContain(SECRET_VALUE);
+      const reveal = await records.app.inject({
+        method: 'POST',
+        url: '/conversations/INT-000001/secrets/1/reveal',
+        headers: { cookie, 'x-csrf-token': csrf },
+      });
+      expect(reveal.statusCode).toBe(200);
+      expect(reveal.body).toContain('Tr0ub4dor&amp;3-&lt;b&gt;root&lt;/b&gt;');
+      const audit = await records.store.listAudit({ subject: 'INT-000001', limit: 10 });
+      expect(audit[0]).toMatchObject({
+        actor: `desk:${EMAIL}`,
+        action: 'secret.revealed',
+        details: { secretId: 1 },
+      });
+    } finally {
+      await records.close();
+    }
   });
 });

@@ -198,4 +198,47 @@ export function listTests(h: Harnessed) {
       });
     });
   });
+
+  describe('listMessageTexts', () => {
+    it("gives a conversation's messages oldest first with their headers and new text, and no other's", async () => {
+      const { store } = await h.fresh();
+      const first = message({
+        subject: 'Serveur HS',
+        from: 'a@customer.example',
+        newText: 'Premier <b>texte</b>',
+      });
+      await store.commitMessage(first);
+      await store.commitMessage(message({ subject: 'Autre', newText: 'Autre conversation' }));
+      await store.commitMessage(
+        message({
+          subject: 'Re: Serveur HS',
+          inReplyTo: first.key.messageId,
+          newText: 'Réponse : oui',
+          state: 'ignored',
+        }),
+      );
+      const texts = await store.listMessageTexts('INT-000001');
+      expect(texts).toEqual([
+        {
+          id: expect.any(Number),
+          messageId: first.key.messageId,
+          from: 'a@customer.example',
+          subject: 'Serveur HS',
+          date: 'Tue, 3 Mar 2026 10:00:00 +0100',
+          newText: 'Premier <b>texte</b>',
+          automatic: false,
+          state: 'processed',
+          receivedAt: '2026-03-03T09:00:01.000Z',
+        },
+        expect.objectContaining({
+          subject: 'Re: Serveur HS',
+          newText: 'Réponse : oui',
+          automatic: true,
+          state: 'ignored',
+        }),
+      ]);
+      expect(texts[0]!.id).toBeLessThan(texts[1]!.id);
+      expect(await store.listMessageTexts('INT-000009')).toEqual([]);
+    });
+  });
 }
