@@ -49,16 +49,17 @@ describe('buildRawSync: the bytes of a reply', () => {
           expect(parsed.subject?.trim()).toBe(flat);
           expect(parsed.messageId).toBe(reply.messageId);
           expect(parsed.from?.value).toEqual([{ address: SUPPORT, name: 'Support Hébergeur' }]);
-          // mailparser reads an empty part as one line break.
+          // mailparser reads an empty part as one line break, as it reads a part of one line break: the
+          // two cannot be told apart, so both sides compare with that one case folded.
           const back = (value: string) => (value === '\n' ? '' : normalised(value));
           if (html) {
-            expect(back(String(parsed.html))).toBe(normalised(html));
-            expect(back(parsed.text ?? '')).toBe(normalised(text));
+            expect(back(String(parsed.html))).toBe(back(normalised(html)));
+            expect(back(parsed.text ?? '')).toBe(back(normalised(text)));
           } else {
             expect(parsed.html).toBe(false);
             // A message's last line ends with a line break: a single text part gains one if it had none.
             const ended = normalised(text) === '' || normalised(text).endsWith('\n');
-            expect(back(parsed.text ?? '')).toBe(ended ? normalised(text) : `${normalised(text)}\n`);
+            expect(back(parsed.text ?? '')).toBe(back(ended ? normalised(text) : `${normalised(text)}\n`));
           }
         },
       ),
