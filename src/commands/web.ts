@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { createLogger } from '../log.js';
 import { createStore, parseSecretKey } from '../store/index.js';
 import { startWeb } from '../web/start-web.js';
+import { untilStopSignal } from './stop-signal.js';
 
 /** `intake web`: the review desk on the worker's store, until SIGTERM or SIGINT. */
 export async function webCommand(config: Config): Promise<number> {
@@ -15,16 +16,7 @@ export async function webCommand(config: Config): Promise<number> {
     await store.migrate();
     const web = await startWeb({ config, store, logger: log });
     log.info({ url: web.url }, 'review desk listening');
-    await new Promise<void>((resolve) => {
-      const onSignal = (signal: string) => {
-        log.info({ msg: 'stopping', signal });
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
-        resolve();
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
-    });
+    await untilStopSignal(log);
     await web.stop();
     return 0;
   } finally {

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { createLogger } from '../log.js';
 import { runWorker } from '../worker/run-worker.js';
+import { untilStopSignal } from './stop-signal.js';
 
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -11,16 +12,7 @@ const STOP_TIMEOUT_MS = 30_000;
 export async function workerCommand(config: Config): Promise<number> {
   const log = createLogger({ level: config.LOG_LEVEL });
   const runtime = await runWorker(config, log);
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: string) => {
-      log.info({ msg: 'stopping', signal });
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
-      resolve();
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
+  await untilStopSignal(log);
   const timer = setTimeout(() => {
     log.error({ msg: 'stop took too long; exiting' });
     process.exit(1);
