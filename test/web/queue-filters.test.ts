@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseQueueQuery, toFilter } from '../../src/web/queue-query.js';
 import { seed } from '../store/contract/queue-filters.js';
 import { type Desk, openDesk, signIn } from './support/desk.js';
 
@@ -131,5 +132,17 @@ describe('queue filters on the API', () => {
         error: { code: 'query_invalid', message: expect.stringContaining(text) },
       });
     }
+  });
+});
+
+describe('toFilter', () => {
+  it('turns provider-zone days into UTC bounds, across a daylight saving change', () => {
+    const filter = toFilter(parseQueueQuery({ from: '2026-03-29', to: '2026-03-29' }), 'Europe/Paris');
+    // The day clocks go forward is 23 hours long in Paris.
+    expect(filter.lastCustomerFrom).toBe('2026-03-28T23:00:00.000Z');
+    expect(filter.lastCustomerBefore).toBe('2026-03-29T22:00:00.000Z');
+    const winter = toFilter(parseQueueQuery({ to: '2026-12-31' }), 'America/New_York');
+    expect(winter.lastCustomerBefore).toBe('2027-01-01T05:00:00.000Z');
+    expect(winter.lastCustomerFrom).toBeUndefined();
   });
 });
