@@ -176,6 +176,10 @@ describe('Reprocess refusals', () => {
     expect(anonymousPage.headers.location).toBe('/login');
     const anonymousApi = await post(desk.app, `/api/quarantine/${id}/reprocess`, {});
     expect(anonymousApi.statusCode).toBe(401);
+    const anonymousList = await desk.app.inject({ method: 'GET', url: '/quarantine?resolved=1' });
+    expect(anonymousList.statusCode).toBe(303);
+    expect(anonymousList.headers.location).toBe('/login');
+    expect((await desk.app.inject({ method: 'GET', url: '/api/quarantine' })).statusCode).toBe(401);
     for (const url of [
       `/quarantine/${id}/reprocess`,
       `/api/quarantine/${id}/reprocess`,
