@@ -2,6 +2,7 @@ import { formatTicket, TICKET_PATTERN } from '../conversation/link.js';
 import type { ConversationRecord } from '../conversation/record.js';
 import { IntakeError } from '../errors.js';
 import type { CommitQueries, ConversationWrite } from './commit-queries.js';
+import { serverKeys } from './conversation-where.js';
 import { sealSecret } from './secret-box.js';
 import type { TxSteps } from './sql-driver.js';
 import { isoNow, toIso, toJson } from './sql-values.js';
@@ -11,8 +12,11 @@ import type { CommitInput, CommitResult, Decided } from './store.js';
 const SEARCH_SEPARATOR = '\u001e';
 const SEARCH_TEXT_LIMIT = 100_000;
 
+const serverValues = (record: ConversationRecord) =>
+  [...record.serviceIds, ...record.hostnames, ...record.ips].map((s) => s.value);
+
 function serverSummary(record: ConversationRecord): string | null {
-  const ids = [...record.serviceIds, ...record.hostnames, ...record.ips].map((s) => s.value);
+  const ids = serverValues(record);
   return ids.length > 0 ? [...new Set(ids)].join(', ') : null;
 }
 
@@ -103,6 +107,10 @@ export function* commitSteps(
     if (mayCreate) {
       const search = searchText(decided.record, loaded?.search ?? '', input.summary.newText);
       yield* q.upsertConversation(conversationRow(conversationId, decided, input, search, now));
+      // Most messages leave the servers as they were: the index is rewritten only when they change.
+      const servers = serverKeys(serverValues(decided.record));
+      const before = loaded ? serverKeys(serverValues(loaded.record)) : [];
+      if (servers.join('\n') !== before.join('\n')) yield* q.replaceServers(conversationId, servers);
     } else {
       yield* q.updateRecord(conversationId, toJson(decided.record));
     }

@@ -135,6 +135,20 @@ export function commitQueries(rows: RowSchemas, dialect: 'sqlite' | 'postgres') 
       );
     },
 
+    /** The queue's server index of a conversation, replaced whole (values already lower-cased). */
+    *replaceServers(conversationId: string, values: readonly string[]): Step<void> {
+      yield* sql('DELETE FROM conversation_servers WHERE conversation_id = ?', [conversationId]);
+      if (values.length === 0) return;
+      yield* sql(
+        pg
+          ? `INSERT INTO conversation_servers (value, conversation_id) SELECT DISTINCT unnest(?::text[]), ?
+             ON CONFLICT DO NOTHING`
+          : `INSERT INTO conversation_servers (value, conversation_id) SELECT DISTINCT value, ? FROM json_each(?)
+             WHERE true ON CONFLICT DO NOTHING`,
+        pg ? [values, conversationId] : [conversationId, JSON.stringify(values)],
+      );
+    },
+
     *updateRecord(id: string, record: string): Step<void> {
       yield* sql('UPDATE conversations SET record = ? WHERE id = ?', [record, id]);
     },

@@ -8,7 +8,7 @@ import type {
   MailboxState,
   MessageText,
   OutboxReply,
-  QuarantineEntry,
+  QuarantineRecord,
   StoredMessage,
 } from './store.js';
 
@@ -217,18 +217,20 @@ export function rowSchemas(dialect: Dialect) {
       created_at: iso,
       resolved_at: iso.nullable(),
     })
-    .transform((r): QuarantineEntry & { id: number; createdAt: string; resolvedAt: string | null } => ({
-      id: r.id,
-      mailbox: r.mailbox,
-      uidValidity: r.uid_validity,
-      uid: r.uid,
-      messageId: r.message_id,
-      contentHash: r.content_hash,
-      code: r.code,
-      reason: r.reason,
-      createdAt: r.created_at,
-      resolvedAt: r.resolved_at,
-    }));
+    .transform(
+      (r): QuarantineRecord => ({
+        id: r.id,
+        mailbox: r.mailbox,
+        uidValidity: r.uid_validity,
+        uid: r.uid,
+        messageId: r.message_id,
+        contentHash: r.content_hash,
+        code: r.code,
+        reason: r.reason,
+        createdAt: r.created_at,
+        resolvedAt: r.resolved_at,
+      }),
+    );
 
   const audit = z
     .object({

@@ -3,15 +3,17 @@ import { IntakeError } from '../errors.js';
 import { Status } from '../record/schema.js';
 import { commitSteps } from './commit-message.js';
 import { commitQueries, MESSAGE_COLUMNS } from './commit-queries.js';
+import { conversationWhere } from './conversation-where.js';
 import { deskAccess } from './desk-access.js';
 import { migrateSteps } from './migrate.js';
 import { rowSchemas } from './rows.js';
 import { openSecret } from './secret-box.js';
 import type { SqlDriver, SqlResult, TxSteps } from './sql-driver.js';
-import { containsPattern, isoNow, toJson } from './sql-values.js';
+import { isoNow, toJson } from './sql-values.js';
 import type {
   CommitInput,
   CommitResult,
+  ConversationCriteria,
   ConversationFilter,
   MessageLocation,
   ReplyOutcome,
@@ -178,19 +180,7 @@ export class SqlStore implements Store {
   }
 
   async listConversations(filter: ConversationFilter) {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.status) {
-      where.push('status = ?');
-      params.push(filter.status);
-    }
-    const text = filter.text?.trim();
-    if (text) {
-      // `search` is kept lower-cased, so LIKE needs no case folding (SQLite's only folds ASCII).
-      where.push("search LIKE ? ESCAPE '\\'");
-      params.push(containsPattern(text));
-    }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const { clause, params } = conversationWhere(this.kind, filter);
     const page = await this.exec(
       `SELECT ${SUMMARY_COLUMNS} FROM conversations ${clause} ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?`,
       [...params, filter.limit, filter.offset],
@@ -202,11 +192,14 @@ export class SqlStore implements Store {
     };
   }
 
-  async countConversations(text?: string) {
-    const search = text?.trim();
+  async countConversations(criteria?: string | ConversationCriteria) {
+    const { clause, params } = conversationWhere(
+      this.kind,
+      typeof criteria === 'string' ? { text: criteria } : { ...criteria, status: undefined },
+    );
     const { rows } = await this.exec(
-      `SELECT status, COUNT(*) AS n FROM conversations ${search ? "WHERE search LIKE ? ESCAPE '\\'" : ''} GROUP BY status`,
-      search ? [containsPattern(search)] : [],
+      `SELECT status, COUNT(*) AS n FROM conversations ${clause} GROUP BY status`,
+      params,
     );
     const counts = Object.fromEntries(Status.options.map((status) => [status, 0])) as Record<Status, number>;
     for (const row of rows) {
@@ -281,13 +274,28 @@ export class SqlStore implements Store {
     return this.rows.count.parse(rows[0]).n;
   }
 
-  async listQuarantine(limit: number, options: { includeResolved?: boolean } = {}) {
+  async listQuarantine(
+    limit: number,
+    options: { includeResolved?: boolean; offset?: number; newestFirst?: boolean } = {},
+  ) {
     const { rows } = await this.exec(
       `SELECT ${QUARANTINE_COLUMNS} FROM quarantine ${options.includeResolved ? '' : 'WHERE resolved_at IS NULL'}
-       ORDER BY id LIMIT ?`,
-      [limit],
+       ORDER BY id ${options.newestFirst ? 'DESC' : ''} LIMIT ? OFFSET ?`,
+      [limit, options.offset ?? 0],
     );
     return rows.map((r) => this.rows.quarantine.parse(r));
+  }
+
+  async countQuarantine(options: { includeResolved?: boolean } = {}) {
+    const { rows } = await this.exec(
+      `SELECT COUNT(*) AS n FROM quarantine ${options.includeResolved ? '' : 'WHERE resolved_at IS NULL'}`,
+    );
+    return this.rows.count.parse(rows[0]).n;
+  }
+
+  async getQuarantine(id: number) {
+    const { rows } = await this.exec(`SELECT ${QUARANTINE_COLUMNS} FROM quarantine WHERE id = ?`, [id]);
+    return rows[0] === undefined ? null : this.rows.quarantine.parse(rows[0]);
   }
 
   async resolveQuarantine(id: number): Promise<void> {

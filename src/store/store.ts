@@ -54,8 +54,11 @@ export interface Store {
   /** What the desk shows of a conversation's messages (headers and new text, oldest first). */
   listMessageTexts(conversationId: string): Promise<MessageText[]>;
   listConversations(filter: ConversationFilter): Promise<{ rows: ConversationSummary[]; total: number }>;
-  /** How many conversations have each status (those whose text matches `text`, when given): one query. */
-  countConversations(text?: string): Promise<Record<Status, number>>;
+  /**
+   * How many conversations have each status, among those matching the criteria (a string: the text search
+   * alone): one query.
+   */
+  countConversations(criteria?: string | ConversationCriteria): Promise<Record<Status, number>>;
 
   // ── Outbox ─────────────────────────────────────────────────────────────────────────────────────
   getReply(id: number): Promise<OutboxReply | null>;
@@ -73,11 +76,17 @@ export interface Store {
 
   // ── Quarantine ────────────────────────────────────────────────────────────────────────────────
   quarantine(entry: QuarantineEntry): Promise<number>;
-  /** Unresolved entries oldest first (the replay order); with `includeResolved`, all of them. */
+  /**
+   * Unresolved entries oldest first (the replay order); with `includeResolved`, all of them; `newestFirst`
+   * and `offset` page them for the desk.
+   */
   listQuarantine(
     limit: number,
-    options?: { includeResolved?: boolean },
-  ): Promise<(QuarantineEntry & { id: number; createdAt: string; resolvedAt: string | null })[]>;
+    options?: { includeResolved?: boolean; offset?: number; newestFirst?: boolean },
+  ): Promise<QuarantineRecord[]>;
+  /** How many entries are unresolved (with `includeResolved`, how many there are). */
+  countQuarantine(options?: { includeResolved?: boolean }): Promise<number>;
+  getQuarantine(id: number): Promise<QuarantineRecord | null>;
   resolveQuarantine(id: number): Promise<void>;
 
   // ── Secrets ───────────────────────────────────────────────────────────────────────────────────
@@ -264,9 +273,24 @@ export interface StoredConversation {
   updatedAt: string;
 }
 
-export interface ConversationFilter {
-  status?: Status;
+/** What the desk's queue narrows conversations by, besides the status; every criterion given must hold. */
+export interface ConversationCriteria {
+  /** Substring of the customer, subject, server ids or the customers' text, case-insensitive. */
   text?: string;
+  requestType?: string;
+  language?: string;
+  /** A service id, IP address or host name of the record, or its beginning; case-insensitive. */
+  server?: string;
+  /** Substring of the customer's address, case-insensitive. */
+  sender?: string;
+  /** The last customer message at or after this instant (ISO-8601 UTC). */
+  lastCustomerFrom?: string;
+  /** The last customer message strictly before this instant (ISO-8601 UTC). */
+  lastCustomerBefore?: string;
+}
+
+export interface ConversationFilter extends ConversationCriteria {
+  status?: Status;
   limit: number;
   offset: number;
 }
@@ -315,6 +339,12 @@ export interface QuarantineEntry {
   contentHash: string | null;
   code: string;
   reason: string;
+}
+
+export interface QuarantineRecord extends QuarantineEntry {
+  id: number;
+  createdAt: string;
+  resolvedAt: string | null;
 }
 
 export interface AuditEntry {

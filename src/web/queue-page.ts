@@ -1,38 +1,46 @@
-import { Status } from '../record/schema.js';
+import { Language } from '../reader/inbound-message.js';
+import { REQUEST_TYPES, Status } from '../record/schema.js';
 import type { ConversationSummary } from '../store/store.js';
 import { age, utcMinute } from './format.js';
 import { html } from './html.js';
 import { layout } from './layout.js';
-import { type QueueQuery, queueHref } from './queue-query.js';
+import { FILTER_KEYS, type QueueQuery, queueHref } from './queue-query.js';
+import { queueTabs, statusLabel } from './queue-tabs.js';
 
-export const STATUS_LABELS: Record<Status, string> = {
-  ready: 'Ready',
-  awaiting_customer: 'Awaiting customer',
-  needs_review: 'Needs review',
-  ignored: 'Ignored',
-};
-/** The order of the tabs: what staff act on first. */
-export const STATUS_ORDER: readonly Status[] = ['ready', 'needs_review', 'awaiting_customer', 'ignored'];
+export { STATUS_ORDER } from './queue-tabs.js';
+
+/** Each status's label (the record page shows it too). */
+export const STATUS_LABELS = Object.fromEntries(Status.options.map((s) => [s, statusLabel(s)])) as Record<
+  Status,
+  string
+>;
 
 export interface QueueView {
   query: QueueQuery;
   rows: ConversationSummary[];
   /** Conversations matching the query, all pages. */
   total: number;
-  /** Per status, with the same text search; `all` for every status. */
+  /** Per status, under the same search and filters; `all` for every status. */
   counts: Record<Status | 'all', number>;
+  /** Open quarantine entries (the Quarantine tab). */
+  quarantined: number;
 }
 
 export interface QueuePageOptions {
   view: QueueView;
   signedIn: { email: string; csrf: string | null };
   now: number;
+  /** The zone the date filters are read in. */
+  timeZone: string;
 }
+
+/** The form's values as given (a refused query is shown back as typed, so that it can be corrected). */
+export type FilterValues = Partial<Record<(typeof FILTER_KEYS)[number] | 'status', string>>;
 
 function row(c: ConversationSummary, now: number) {
   return html`<tr>
 <td class="id">${c.id}</td>
-<td><span class="status status-${c.status}">${STATUS_LABELS[c.status]}</span></td>
+<td><span class="status status-${c.status}">${statusLabel(c.status)}</span></td>
 <td>${c.requestTypes.length > 0 ? c.requestTypes.join(', ') : html`<span class="none">unknown</span>`}</td>
 <td>${c.server ?? html`<span class="none">none</span>`}</td>
 <td>${c.missing.length > 0 ? html`<ul class="missing">${c.missing.map((m) => html`<li>${m}</li>`)}</ul>` : html`<span class="none">nothing</span>`}</td>
@@ -41,26 +49,49 @@ function row(c: ConversationSummary, now: number) {
 </tr>`;
 }
 
+function select(name: string, label: string, options: readonly string[], value: string | undefined) {
+  return html`<label>${label} <select name="${name}"><option value="">any</option>${options.map(
+    (o) => html`<option${o === value ? html` selected` : ''}>${o}</option>`,
+  )}</select></label>`;
+}
+
+/** The queue's GET form: search and filters together, the current tab kept; no script needed. */
+export function filterForm(values: FilterValues, timeZone: string) {
+  return html`<form method="get" action="/" class="search filters">
+${values.status ? html`<input type="hidden" name="status" value="${values.status}">` : ''}
+<label>Search <input type="search" name="q" value="${values.q ?? ''}"></label>
+${select('type', 'Type', REQUEST_TYPES, values.type)}
+${select('language', 'Language', Language.options, values.language)}
+<label>Server <input type="text" name="server" value="${values.server ?? ''}" placeholder="id, IP or host (or its start)"></label>
+<label>Sender <input type="text" name="sender" value="${values.sender ?? ''}"></label>
+<label>From <input type="date" name="from" value="${values.from ?? ''}"></label>
+<label>To <input type="date" name="to" value="${values.to ?? ''}"></label>
+<span class="zone">last customer message, ${timeZone}</span>
+<button type="submit">Search</button>
+${FILTER_KEYS.some((k) => values[k]) ? html`<a href="${values.status ? `/?status=${encodeURIComponent(values.status)}` : '/'}">Clear</a>` : ''}
+</form>`;
+}
+
+function filterValues(query: QueueQuery): FilterValues {
+  return { ...Object.fromEntries(FILTER_KEYS.map((k) => [k, query[k]])), status: query.status };
+}
+
 export function queuePage(options: QueuePageOptions): string {
-  const { query, rows, total, counts } = options.view;
-  const tab = (status: Status | undefined, label: string, count: number) =>
-    html`<li><a href="${queueHref(query, { status, page: 1 })}"${query.status === status ? html` aria-current="page"` : ''}>${label} <span class="count">${count}</span></a></li>`;
+  const { query, rows, total, counts, quarantined } = options.view;
   const pages = Math.max(1, Math.ceil(total / query.limit));
   const first = total === 0 ? 0 : (query.page - 1) * query.limit + 1;
   const last = Math.min(total, query.page * query.limit);
   return layout({
-    title: query.status ? STATUS_LABELS[query.status] : 'Queue',
+    title: query.status ? statusLabel(query.status) : 'Queue',
     signedIn: options.signedIn,
     body: html`<h1>Queue</h1>
-<nav class="tabs"><ul>
-${tab(undefined, 'All', counts.all)}
-${STATUS_ORDER.map((s) => tab(s, STATUS_LABELS[s], counts[s]))}
-</ul></nav>
-<form method="get" action="/" class="search">
-${query.status ? html`<input type="hidden" name="status" value="${query.status}">` : ''}
-<label>Search <input type="search" name="q" value="${query.q ?? ''}"></label>
-<button type="submit">Search</button>
-</form>
+${queueTabs({
+  current: query.status ?? 'all',
+  counts,
+  quarantined,
+  href: (status) => queueHref(query, { status, page: 1 }),
+})}
+${filterForm(filterValues(query), options.timeZone)}
 <p class="range">${total === 0 ? 'No conversations.' : `${first}–${last} of ${total}, newest first`}</p>
 ${
   rows.length === 0
@@ -77,6 +108,23 @@ ${query.page > 1 ? html`<a rel="prev" href="${queueHref(query, { page: query.pag
 <span>Page ${query.page} of ${pages}</span>
 ${query.page < pages ? html`<a rel="next" href="${queueHref(query, { page: query.page + 1 })}">Older</a>` : ''}
 </nav>`,
+  });
+}
+
+/** A query the desk refused (400): the reason, and the form as it was filled in, to be corrected. */
+export function queueErrorPage(options: {
+  message: string;
+  values: FilterValues;
+  signedIn: { email: string; csrf: string | null };
+  timeZone: string;
+}): string {
+  return layout({
+    title: 'Queue',
+    signedIn: options.signedIn,
+    body: html`<h1>Queue</h1>
+<p class="error" role="alert">The filters were not understood: ${options.message}</p>
+${filterForm(options.values, options.timeZone)}
+<p><a href="/">Show the whole queue</a></p>`,
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Store } from '../store/store.js';
+import { createReprocessCapability } from './reprocess-capability.js';
 import { createWebApp } from './web-app.js';
 
 export interface StartWebOptions {
@@ -14,6 +15,8 @@ const PURGE_EVERY_MS = 3_600_000;
 /** Starts the desk on INTAKE_WEB_HOST:PORT; expired sessions are purged hourly. Returns how to stop it. */
 export async function startWeb(options: StartWebOptions): Promise<{ url: string; stop(): Promise<void> }> {
   const { config, store, logger } = options;
+  // Without a mailbox (INTAKE_IMAP_URL) the desk still serves everything else; the button says why it is off.
+  const reprocess = createReprocessCapability({ config, store, logger });
   const app = await createWebApp({
     store,
     logger,
@@ -21,6 +24,7 @@ export async function startWeb(options: StartWebOptions): Promise<{ url: string;
     trustProxy: config.INTAKE_WEB_TRUST_PROXY,
     sessionTtlMs: config.INTAKE_WEB_SESSION_HOURS * 3_600_000,
     providerTimeZone: config.PROVIDER_TIMEZONE,
+    ...(reprocess ? { reprocess: reprocess.reprocess } : {}),
   });
   const purge = async () => {
     try {
@@ -39,6 +43,7 @@ export async function startWeb(options: StartWebOptions): Promise<{ url: string;
     async stop() {
       clearInterval(timer);
       await app.close();
+      await reprocess?.close();
     },
   };
 }

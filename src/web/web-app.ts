@@ -16,8 +16,10 @@ import { sameSecret } from './desk-secrets.js';
 import { messagePage } from './login-page.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { dummyHash } from './passwords.js';
+import { registerQuarantineRoutes } from './quarantine-routes.js';
 import { registerQueueRoutes } from './queue-routes.js';
 import { registerRecordRoutes } from './record-routes.js';
+import type { Reprocess } from './reprocess-capability.js';
 import { type DeskContext, registerSessionRoutes } from './session-routes.js';
 import { publicError, WebError } from './web-error.js';
 
@@ -46,6 +48,8 @@ export interface WebAppOptions {
   now?: () => Date;
   /** IANA zone the desk shows times in (next to UTC): `PROVIDER_TIMEZONE`, Europe/Paris by default. */
   providerTimeZone?: string;
+  /** Puts a quarantined message back through the worker; absent, the desk says why it cannot (503 on the API). */
+  reprocess?: Reprocess;
 }
 
 const CSS = readFileSync(new URL('./desk.css', import.meta.url), 'utf8');
@@ -162,7 +166,12 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
     }
   });
   registerSessionRoutes(app, context);
-  registerQueueRoutes(app, context);
-  registerRecordRoutes(app, context, options.providerTimeZone ?? 'Europe/Paris');
+  const timeZone = options.providerTimeZone ?? 'Europe/Paris';
+  registerQueueRoutes(app, context, timeZone);
+  registerQuarantineRoutes(app, context, {
+    timeZone,
+    ...(options.reprocess ? { reprocess: options.reprocess } : {}),
+  });
+  registerRecordRoutes(app, context, timeZone);
   return app;
 }

@@ -27,7 +27,10 @@ export function publicError(error: unknown): { status: number; code: string; mes
         (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 600
           ? e.statusCode
           : 500));
-  if (status >= 500) return { status, code: 'internal_error', message: 'Something went wrong on our side.' };
+  // A WebError's text is written for the client (e.g. 503 when a capability is not configured).
+  if (status >= 500 && !(error instanceof WebError)) {
+    return { status, code: 'internal_error', message: 'Something went wrong on our side.' };
+  }
   const message = typeof e?.message === 'string' ? e.message : 'The request was refused.';
   // Fastify's own codes (FST_ERR_…) are not part of our API: a client sees a stable lower-case one.
   return { status, code: code.startsWith('FST_') ? 'bad_request' : code, message };

@@ -123,6 +123,11 @@ export function createReplay(options: ReplayOptions) {
       return results;
     },
 
+    /** One quarantine entry (the desk's Reprocess button): the caller has checked that it is open. */
+    entry(entry: { id: number; messageId: string | null; code: string }): Promise<ReplayResult> {
+      return requeue(entry);
+    },
+
     /** Every failed ingest job. */
     failed(): Promise<ReplayResult[]> {
       return retryFailed(() => true);

@@ -146,6 +146,16 @@ describe('the desk in a browser', () => {
     expect(rows.length).toBe(6);
     expect(rows).toContain('INT-000013');
 
+    // A filter from the form (a server id's beginning) narrows the tab, and the tabs keep it.
+    await page.fill('form.filters input[name="server"]', 'srv-201');
+    await Promise.all([page.waitForURL(/server=srv-201/), page.click('form.filters button[type="submit"]')]);
+    expect(await page.locator('td.id').allTextContents()).toEqual(['INT-000011']);
+    await Promise.all([
+      page.waitForURL(/^[^?]*\/\?server=srv-201$/),
+      page.click('nav.tabs a:has-text("All")'),
+    ]);
+    expect(await page.locator('td.id').allTextContents()).toEqual(['INT-000012', 'INT-000011', 'INT-000010']);
+
     await Promise.all([page.waitForURL(/\/login/), page.click('form[action="/logout"] button')]);
     await page.goto(`${base}/`);
     expect(new URL(page.url()).pathname).toBe('/login');

@@ -83,7 +83,7 @@ describe('queue query', () => {
     expect(parseQueueQuery({})).toEqual({ page: 1, limit: 50 });
     const q = parseQueueQuery({ status: 'ready', q: '  srv-1 ', page: '3', limit: '20' });
     expect(q).toEqual({ status: 'ready', q: 'srv-1', page: 3, limit: 20 });
-    expect(toFilter(q)).toEqual({ status: 'ready', text: 'srv-1', limit: 20, offset: 40 });
+    expect(toFilter(q, 'Europe/Paris')).toEqual({ status: 'ready', text: 'srv-1', limit: 20, offset: 40 });
     expect(parseQueueQuery({ status: '', q: '' })).toEqual({ page: 1, limit: 50 });
   });
 

@@ -5,7 +5,7 @@ import type { Harnessed } from './harness.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function timed(fn: () => Promise<unknown>, runs = 7): Promise<number> {
+export async function timed(fn: () => Promise<unknown>, runs = 7): Promise<number> {
   await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -17,7 +17,7 @@ async function timed(fn: () => Promise<unknown>, runs = 7): Promise<number> {
 }
 
 /** 10,000 conversations written in one statement (committing them one by one would take the test's time). */
-function seedSql(kind: 'sqlite' | 'postgres', n: number): string {
+export function seedSql(kind: 'sqlite' | 'postgres', n: number): string {
   const columns = `id, record, status, missing, request_types, server, customer, subject, language,
     last_customer_message_at, line, search, created_at, updated_at`;
   const statuses = "'awaiting_customer', 'ready', 'needs_review', 'ignored'";

@@ -1,0 +1,82 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { imapAccessToken } from '../mailbox/access-token.js';
+import { createMailboxSource, type MailboxSource } from '../mailbox/imap-source.js';
+import { createQueues, type Queues } from '../queue/queues.js';
+import type { Store } from '../store/store.js';
+import { createReplay, type ReplayResult } from '../worker/replay.js';
+
+/** Puts one open quarantine entry back in the watched mailbox and on the ingest queue, for `actor`. */
+export type Reprocess = (quarantineId: number, actor: string) => Promise<ReplayResult>;
+
+export interface ReprocessCapabilityOptions {
+  config: Config;
+  store: Store;
+  logger: Logger;
+}
+
+export interface ReprocessCapability {
+  reprocess: Reprocess;
+  close(): Promise<void>;
+}
+
+/**
+ * The desk's Reprocess button, wired as `intake replay` is: the mailbox (IMAP) and the ingest queue (Redis).
+ * Null when the desk has no mailbox configured. Connections are made at the first use, not at start-up, so
+ * a desk whose staff never reprocess never holds an IMAP connection or a Redis client.
+ */
+export function createReprocessCapability(options: ReprocessCapabilityOptions): ReprocessCapability | null {
+  const { config, store, logger } = options;
+  const imapUrl = config.INTAKE_IMAP_URL;
+  if (!imapUrl) return null;
+  let parts: { source: MailboxSource; queues: Queues } | null = null;
+  const open = () => {
+    parts ??= {
+      source: createMailboxSource({
+        url: imapUrl,
+        accessToken: imapAccessToken({
+          token: config.INTAKE_IMAP_ACCESS_TOKEN,
+          file: config.INTAKE_IMAP_ACCESS_TOKEN_FILE,
+        }),
+        processedFolder: config.INTAKE_PROCESSED_FOLDER,
+        processedKeyword: config.INTAKE_PROCESSED_KEYWORD,
+        quarantineFolder: config.INTAKE_QUARANTINE_FOLDER,
+        // Never watched from here, so the position never moves.
+        positions: { get: async () => null, set: async () => {} },
+        logger: logger.child({ component: 'mailbox' }),
+      }),
+      queues: createQueues(config.REDIS_URL, config.INTAKE_QUEUE_PREFIX, (err, source) =>
+        logger.warn({ err, source }, 'redis connection failed'),
+      ),
+    };
+    return parts;
+  };
+  return {
+    async reprocess(quarantineId, actor) {
+      const entry = await store.getQuarantine(quarantineId);
+      if (!entry) {
+        return {
+          messageId: null,
+          action: 'not_found',
+          detail: `no quarantine entry ${quarantineId}`,
+        };
+      }
+      const { source, queues } = open();
+      const replay = createReplay({
+        store,
+        mailbox: source,
+        ingest: queues.ingest,
+        quarantineFolder: config.INTAKE_QUARANTINE_FOLDER,
+        actor,
+        log: logger,
+      });
+      return replay.entry(entry);
+    },
+    async close() {
+      if (!parts) return;
+      const { source, queues } = parts;
+      parts = null;
+      await Promise.allSettled([source.close(), queues.close()]);
+    },
+  };
+}
