@@ -1,8 +1,9 @@
 import type { ConversationRecord } from '../conversation/record.js';
+import type { DeskStatus } from '../record/desk-status.js';
 import type { RowSchemas } from './rows.js';
 import { type SqlStep, sql } from './sql-driver.js';
 import { toJson } from './sql-values.js';
-import type { CommitInput, MessageKey, ReplyDraft, StoredMessage } from './store.js';
+import type { CommitInput, ConversationState, MessageKey, ReplyDraft, StoredMessage } from './store.js';
 
 /** The statements `commitMessage` is made of, each a generator step so that both drivers can run it. */
 type Step<T> = Generator<SqlStep, T, { rows: unknown[]; changes: number }>;
@@ -35,6 +36,19 @@ export interface HistoryWrite {
   field: string;
   value: unknown;
   messageId: string;
+  /** Null for a message's change; the staff member for a correction. */
+  actor: string | null;
+}
+
+export interface ConversationUpdate {
+  id: string;
+  record: string;
+  status: string;
+  missing: string;
+  line: string;
+  requestTypes: string;
+  server: string | null;
+  now: string;
 }
 
 export interface SecretWrite {
@@ -56,7 +70,14 @@ export interface ReplyWrite {
 
 export function commitQueries(rows: RowSchemas, dialect: 'sqlite' | 'postgres') {
   const pg = dialect === 'postgres';
-  const loadedRow = rows.conversation.pick({ record: true, search: true });
+  const loadedRow = rows.conversation.pick({ record: true, search: true, status: true });
+  const changeRow = rows.conversation.pick({
+    id: true,
+    record: true,
+    status: true,
+    missing: true,
+    line: true,
+  });
 
   return {
     *lockMailbox(mailbox: string): Step<void> {
@@ -72,13 +93,32 @@ export function commitQueries(rows: RowSchemas, dialect: 'sqlite' | 'postgres') 
       return found[0] === undefined ? null : rows.message.parse(found[0]);
     },
 
-    *loadConversation(id: string): Step<{ record: ConversationRecord; search: string } | null> {
+    *loadConversation(
+      id: string,
+    ): Step<{ record: ConversationRecord; search: string; status: DeskStatus } | null> {
       // FOR UPDATE: a commit from another mailbox (another advisory lock) waits instead of losing an update.
       const { rows: found } = yield* sql(
-        `SELECT record, search FROM conversations WHERE id = ?${pg ? ' FOR UPDATE' : ''}`,
+        `SELECT record, search, status FROM conversations WHERE id = ?${pg ? ' FOR UPDATE' : ''}`,
         [id],
       );
       return found[0] === undefined ? null : loadedRow.parse(found[0]);
+    },
+
+    /** A conversation for a staff action, locked like `loadConversation`. */
+    *loadForChange(id: string): Step<ConversationState | null> {
+      const { rows: found } = yield* sql(
+        `SELECT id, record, status, missing, line FROM conversations WHERE id = ?${pg ? ' FOR UPDATE' : ''}`,
+        [id],
+      );
+      return found[0] === undefined ? null : changeRow.parse(found[0]);
+    },
+
+    *updateConversation(c: ConversationUpdate): Step<void> {
+      yield* sql(
+        `UPDATE conversations SET record = ?, status = ?, missing = ?, line = ?, request_types = ?, server = ?,
+           updated_at = ? WHERE id = ?`,
+        [c.record, c.status, c.missing, c.line, c.requestTypes, c.server, c.now, c.id],
+      );
     },
 
     *linkedConversations(messageIds: readonly string[]): Step<Map<string, string>> {
@@ -144,13 +184,14 @@ export function commitQueries(rows: RowSchemas, dialect: 'sqlite' | 'postgres') 
       // (or an undefined value, which JSON drops) is stored as the JSON value null.
       yield* sql(
         pg
-          ? `INSERT INTO record_changes (conversation_id, seq, field, value, message_id, at)
-             SELECT ?, (e ->> 'seq')::integer, e ->> 'field', COALESCE(e -> 'value', 'null'), e ->> 'messageId', ?
+          ? `INSERT INTO record_changes (conversation_id, seq, field, value, message_id, actor, at)
+             SELECT ?, (e ->> 'seq')::integer, e ->> 'field', COALESCE(e -> 'value', 'null'), e ->> 'messageId',
+               e ->> 'actor', ?
              FROM jsonb_array_elements(?::jsonb) AS e
              ON CONFLICT (conversation_id, seq) DO NOTHING`
-          : `INSERT INTO record_changes (conversation_id, seq, field, value, message_id, at)
+          : `INSERT INTO record_changes (conversation_id, seq, field, value, message_id, actor, at)
              SELECT ?, j.value ->> '$.seq', j.value ->> '$.field', COALESCE(j.value -> '$.value', 'null'),
-               j.value ->> '$.messageId', ?
+               j.value ->> '$.messageId', j.value ->> '$.actor', ?
              FROM json_each(?) AS j WHERE true
              ON CONFLICT (conversation_id, seq) DO NOTHING`,
         [conversationId, at, toJson(changes)],

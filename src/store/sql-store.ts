@@ -1,6 +1,7 @@
 import { CustomerDirectory } from '../directory/directory.js';
 import { IntakeError } from '../errors.js';
-import { Status } from '../record/schema.js';
+import { DeskStatus } from '../record/desk-status.js';
+import { changeSteps } from './change-conversation.js';
 import { commitSteps } from './commit-message.js';
 import { commitQueries, MESSAGE_COLUMNS } from './commit-queries.js';
 import { deskAccess } from './desk-access.js';
@@ -12,6 +13,7 @@ import { containsPattern, isoNow, toJson } from './sql-values.js';
 import type {
   CommitInput,
   CommitResult,
+  ConversationChangeInput,
   ConversationFilter,
   MessageLocation,
   ReplyOutcome,
@@ -208,12 +210,19 @@ export class SqlStore implements Store {
       `SELECT status, COUNT(*) AS n FROM conversations ${search ? "WHERE search LIKE ? ESCAPE '\\'" : ''} GROUP BY status`,
       search ? [containsPattern(search)] : [],
     );
-    const counts = Object.fromEntries(Status.options.map((status) => [status, 0])) as Record<Status, number>;
+    const counts = Object.fromEntries(DeskStatus.options.map((status) => [status, 0])) as Record<
+      DeskStatus,
+      number
+    >;
     for (const row of rows) {
       const { status, n } = this.rows.statusCount.parse(row);
       counts[status] = n;
     }
     return counts;
+  }
+
+  changeConversation(input: ConversationChangeInput) {
+    return this.driver.transaction(() => changeSteps(this.q, input));
   }
 
   async getReply(id: number) {

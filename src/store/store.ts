@@ -1,6 +1,7 @@
 import type { ConversationRecord } from '../conversation/record.js';
 import type { CustomerDirectory } from '../directory/directory.js';
 import type { SecretKind } from '../reader/inbound-message.js';
+import type { DeskStatus } from '../record/desk-status.js';
 import type { Status } from '../record/schema.js';
 
 /**
@@ -55,7 +56,14 @@ export interface Store {
   listMessageTexts(conversationId: string): Promise<MessageText[]>;
   listConversations(filter: ConversationFilter): Promise<{ rows: ConversationSummary[]; total: number }>;
   /** How many conversations have each status (those whose text matches `text`, when given): one query. */
-  countConversations(text?: string): Promise<Record<Status, number>>;
+  countConversations(text?: string): Promise<Record<DeskStatus, number>>;
+  /**
+   * A staff action on one conversation, in one transaction: the row is read under the write lock, the
+   * pure `change` says what to store (or throws a coded error, and nothing is written), and the record,
+   * its new history entries, the status (an UPDATE of conversations.status), the reply to send if any and
+   * the audit entry are written together. Null when there is no such conversation.
+   */
+  changeConversation(input: ConversationChangeInput): Promise<ConversationChangeResult | null>;
 
   // ── Outbox ─────────────────────────────────────────────────────────────────────────────────────
   getReply(id: number): Promise<OutboxReply | null>;
@@ -247,7 +255,7 @@ export interface CommitResult {
 export interface StoredConversation {
   id: string;
   record: ConversationRecord;
-  status: Status;
+  status: DeskStatus;
   missing: string[];
   line: unknown;
   messages: StoredMessage[];
@@ -265,7 +273,7 @@ export interface StoredConversation {
 }
 
 export interface ConversationFilter {
-  status?: Status;
+  status?: DeskStatus;
   text?: string;
   limit: number;
   offset: number;
@@ -274,7 +282,7 @@ export interface ConversationFilter {
 export interface ConversationSummary {
   id: string;
   subject: string;
-  status: Status;
+  status: DeskStatus;
   missing: string[];
   requestTypes: string[];
   server: string | null;
@@ -282,6 +290,39 @@ export interface ConversationSummary {
   language: string;
   lastCustomerMessageAt: string | null;
   updatedAt: string;
+}
+
+/** A conversation as a staff action finds it (locked until the action is written). */
+export interface ConversationState {
+  id: string;
+  record: ConversationRecord;
+  status: DeskStatus;
+  missing: string[];
+  line: unknown;
+}
+
+export interface ConversationChange {
+  record: ConversationRecord;
+  status: DeskStatus;
+  missing: string[];
+  line: unknown;
+  /** A reply written by staff: the conversation's next revision in the outbox. */
+  reply: ReplyDraft | null;
+  /** The action and its before/after values; the store adds the reply's outbox id. */
+  audit: { action: string; details: Record<string, unknown> };
+}
+
+export interface ConversationChangeInput {
+  id: string;
+  /** Who acts, as the audit names them (`desk:EMAIL`). */
+  actor: string;
+  change(current: ConversationState): ConversationChange;
+}
+
+export interface ConversationChangeResult {
+  status: DeskStatus;
+  missing: string[];
+  replyId: number | null;
 }
 
 export type ReplyStatus = 'pending' | 'sending' | 'sent' | 'uncertain' | 'failed' | 'refused_limit';

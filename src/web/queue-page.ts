@@ -1,18 +1,27 @@
-import { Status } from '../record/schema.js';
+import { DeskStatus } from '../record/desk-status.js';
 import type { ConversationSummary } from '../store/store.js';
 import { age, utcMinute } from './format.js';
 import { html } from './html.js';
 import { layout } from './layout.js';
 import { type QueueQuery, queueHref } from './queue-query.js';
 
-export const STATUS_LABELS: Record<Status, string> = {
+export const STATUS_LABELS: Record<DeskStatus, string> = {
   ready: 'Ready',
   awaiting_customer: 'Awaiting customer',
   needs_review: 'Needs review',
   ignored: 'Ignored',
+  scheduled: 'Scheduled',
+  done: 'Done',
 };
 /** The order of the tabs: what staff act on first. */
-export const STATUS_ORDER: readonly Status[] = ['ready', 'needs_review', 'awaiting_customer', 'ignored'];
+export const STATUS_ORDER: readonly DeskStatus[] = [
+  'ready',
+  'needs_review',
+  'awaiting_customer',
+  'scheduled',
+  'done',
+  'ignored',
+];
 
 export interface QueueView {
   query: QueueQuery;
@@ -20,7 +29,7 @@ export interface QueueView {
   /** Conversations matching the query, all pages. */
   total: number;
   /** Per status, with the same text search; `all` for every status. */
-  counts: Record<Status | 'all', number>;
+  counts: Record<DeskStatus | 'all', number>;
 }
 
 export interface QueuePageOptions {
@@ -43,7 +52,7 @@ function row(c: ConversationSummary, now: number) {
 
 export function queuePage(options: QueuePageOptions): string {
   const { query, rows, total, counts } = options.view;
-  const tab = (status: Status | undefined, label: string, count: number) =>
+  const tab = (status: DeskStatus | undefined, label: string, count: number) =>
     html`<li><a href="${queueHref(query, { status, page: 1 })}"${query.status === status ? html` aria-current="page"` : ''}>${label} <span class="count">${count}</span></a></li>`;
   const pages = Math.max(1, Math.ceil(total / query.limit));
   const first = total === 0 ? 0 : (query.page - 1) * query.limit + 1;
@@ -81,9 +90,9 @@ ${query.page < pages ? html`<a rel="next" href="${queueHref(query, { page: query
 }
 
 /** Counts keyed by status, for the tabs and the API. */
-export function emptyCounts(): Record<Status | 'all', number> {
-  return { all: 0, ...Object.fromEntries(Status.options.map((s) => [s, 0])) } as Record<
-    Status | 'all',
+export function emptyCounts(): Record<DeskStatus | 'all', number> {
+  return { all: 0, ...Object.fromEntries(DeskStatus.options.map((s) => [s, 0])) } as Record<
+    DeskStatus | 'all',
     number
   >;
 }

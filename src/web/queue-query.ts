@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IntakeError } from '../errors.js';
-import { Status } from '../record/schema.js';
+import { DeskStatus } from '../record/desk-status.js';
 import type { ConversationFilter } from '../store/store.js';
 
 export const PAGE_SIZE = 50;
@@ -8,7 +8,7 @@ const MAX_PAGE_SIZE = 200;
 
 /** The queue's query string (page and API alike); an empty parameter means "not given". */
 export const QueueQuery = z.strictObject({
-  status: z.preprocess((v) => (v === '' ? undefined : v), Status.optional()),
+  status: z.preprocess((v) => (v === '' ? undefined : v), DeskStatus.optional()),
   q: z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().max(200).optional()),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(PAGE_SIZE),

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { Status } from '../record/schema.js';
+import { DeskStatus } from '../record/desk-status.js';
 import type { Store } from '../store/store.js';
 import { emptyCounts, type QueueView, queuePage } from './queue-page.js';
 import { parseQueueQuery, toFilter } from './queue-query.js';
@@ -13,7 +13,7 @@ export async function loadQueue(store: Store, rawQuery: unknown): Promise<QueueV
     store.countConversations(query.q),
   ]);
   const counts = emptyCounts();
-  for (const status of Status.options) {
+  for (const status of DeskStatus.options) {
     counts[status] = perStatus[status];
     counts.all += perStatus[status];
   }

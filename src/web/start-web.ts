@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { createQueues, throttledRedisErrors } from '../queue/queues.js';
 import type { Store } from '../store/store.js';
 import { createWebApp } from './web-app.js';
 
@@ -10,10 +11,19 @@ export interface StartWebOptions {
 }
 
 const PURGE_EVERY_MS = 3_600_000;
+/** A staff reply waits at most this long for Redis; past it the worker's outbox sweep sends it. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
 
 /** Starts the desk on INTAKE_WEB_HOST:PORT; expired sessions are purged hourly. Returns how to stop it. */
 export async function startWeb(options: StartWebOptions): Promise<{ url: string; stop(): Promise<void> }> {
   const { config, store, logger } = options;
+  const queues = createQueues(
+    config.REDIS_URL,
+    config.INTAKE_QUEUE_PREFIX,
+    throttledRedisErrors((err, source, suppressed) =>
+      logger.warn({ err, source, suppressed }, 'redis unreachable: staff replies wait for the outbox sweep'),
+    ),
+  );
   const app = await createWebApp({
     store,
     logger,
@@ -21,6 +31,22 @@ export async function startWeb(options: StartWebOptions): Promise<{ url: string;
     trustProxy: config.INTAKE_WEB_TRUST_PROXY,
     sessionTtlMs: config.INTAKE_WEB_SESSION_HOURS * 3_600_000,
     providerTimeZone: config.PROVIDER_TIMEZONE,
+    provider: config.PROVIDER_NAME,
+    messageIdDomain: config.INTAKE_MESSAGE_ID_DOMAIN,
+    enqueueReply: async (job) => {
+      let deadline: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        deadline = setTimeout(
+          () => reject(new Error('reply queue did not answer in time')),
+          ENQUEUE_TIMEOUT_MS,
+        );
+      });
+      try {
+        await Promise.race([queues.addReply(job), timeout]);
+      } finally {
+        clearTimeout(deadline);
+      }
+    },
   });
   const purge = async () => {
     try {
@@ -39,6 +65,7 @@ export async function startWeb(options: StartWebOptions): Promise<{ url: string;
     async stop() {
       clearInterval(timer);
       await app.close();
+      await queues.close();
     },
   };
 }

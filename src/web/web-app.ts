@@ -10,7 +10,10 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { Logger } from 'pino';
+import type { ReplyJob } from '../queue/jobs.js';
+import { shippedRules } from '../rule-engine/load-rules.js';
 import type { Store } from '../store/store.js';
+import { registerActionRoutes } from './action-routes.js';
 import { authenticate, type DeskIdentity } from './auth.js';
 import { sameSecret } from './desk-secrets.js';
 import { messagePage } from './login-page.js';
@@ -18,6 +21,7 @@ import { createLoginThrottle } from './login-throttle.js';
 import { dummyHash } from './passwords.js';
 import { registerQueueRoutes } from './queue-routes.js';
 import { registerRecordRoutes } from './record-routes.js';
+import { deskRules } from './reply-draft.js';
 import { type DeskContext, registerSessionRoutes } from './session-routes.js';
 import { publicError, WebError } from './web-error.js';
 
@@ -46,6 +50,12 @@ export interface WebAppOptions {
   now?: () => Date;
   /** IANA zone the desk shows times in (next to UTC): `PROVIDER_TIMEZONE`, Europe/Paris by default. */
   providerTimeZone?: string;
+  /** `PROVIDER_NAME`, in the replies staff send (INTROSERV by default). */
+  provider?: string;
+  /** `INTAKE_MESSAGE_ID_DOMAIN`: staff replies get our Message-IDs like the worker's. */
+  messageIdDomain?: string;
+  /** Puts a staff reply on the reply queue at once; without it the worker's outbox sweep sends it. */
+  enqueueReply?: (job: ReplyJob) => Promise<void>;
 }
 
 const CSS = readFileSync(new URL('./desk.css', import.meta.url), 'utf8');
@@ -164,5 +174,11 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
   registerSessionRoutes(app, context);
   registerQueueRoutes(app, context);
   registerRecordRoutes(app, context, options.providerTimeZone ?? 'Europe/Paris');
+  registerActionRoutes(app, context, {
+    rules: deskRules(shippedRules(), options.provider ?? 'INTROSERV'),
+    zone: options.providerTimeZone ?? 'Europe/Paris',
+    messageIdDomain: options.messageIdDomain ?? 'intake.hosting.example',
+    enqueueReply: options.enqueueReply,
+  });
   return app;
 }

@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { actionTests } from './contract/actions.js';
 import { commitTests, migrationTests } from './contract/commit.js';
 import { deskAccessTests } from './contract/desk.js';
 import { type StoreHarness, useHarness } from './contract/harness.js';
@@ -20,5 +21,6 @@ export function storeContract(harness: StoreHarness): void {
     listTests(h);
     timingTests(h);
     deskAccessTests(h);
+    actionTests(h);
   });
 }

@@ -1,0 +1,69 @@
+import { IntakeError } from '../errors.js';
+import { serverSummary } from './commit-message.js';
+import type { CommitQueries } from './commit-queries.js';
+import type { TxSteps } from './sql-driver.js';
+import { isoNow, toJson } from './sql-values.js';
+import type { ConversationChangeInput, ConversationChangeResult } from './store.js';
+
+/**
+ * `Store.changeConversation` for both backends, as the steps of one transaction: the staff action reads
+ * the conversation under the lock the worker's commits take too, so that a message merged meanwhile is
+ * never lost under a correction (nor a correction under a message).
+ */
+export function* changeSteps(
+  q: CommitQueries,
+  input: ConversationChangeInput,
+): TxSteps<ConversationChangeResult | null> {
+  const current = yield* q.loadForChange(input.id);
+  if (!current) return null;
+  const change = input.change(current);
+  if (change.record.id !== current.id) {
+    throw new IntakeError('store_record_mismatch', `a change of ${current.id} returned ${change.record.id}`);
+  }
+  const now = isoNow();
+  const record = change.record;
+  yield* q.updateConversation({
+    id: current.id,
+    record: toJson(record),
+    status: change.status,
+    missing: toJson(change.missing),
+    line: toJson(change.line),
+    requestTypes: toJson([...new Set(record.requestTypes.map((r) => r.value))]),
+    server: serverSummary(record),
+    now,
+  });
+  const from = current.record.history.length;
+  const history = record.history.slice(from).map((h, i) => ({
+    seq: from + i,
+    field: h.field,
+    value: h.value,
+    messageId: h.messageId,
+    actor: h.actor ?? null,
+  }));
+  if (history.length > 0) yield* q.insertHistory(current.id, history, now);
+
+  let replyId: number | null = null;
+  const draft = change.reply;
+  if (draft) {
+    replyId = yield* q.insertReply(
+      current.id,
+      {
+        draft,
+        references: toJson(draft.references),
+        headers: toJson(draft.headers),
+        requested: toJson(draft.requested),
+      },
+      now,
+    );
+    // The customer's answer to it finds the conversation by its Message-ID, as with the worker's replies.
+    yield* q.insertLinks(current.id, [draft.messageId]);
+  }
+  yield* q.insertAudit(
+    input.actor,
+    change.audit.action,
+    current.id,
+    toJson({ ...change.audit.details, ...(replyId === null ? {} : { replyId }) }),
+    now,
+  );
+  return { status: change.status, missing: change.missing, replyId };
+}
