@@ -27,6 +27,8 @@ type Fields = Record<string, unknown>;
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const valuesOf = (s: Sourced<unknown> | Sourced<unknown>[]) =>
   Array.isArray(s) ? s.map((x) => x.value) : s.value;
+const sourcesOf = (s: Sourced<unknown> | Sourced<unknown>[]) =>
+  Array.isArray(s) ? s.map((x) => x.messageId) : s.messageId;
 
 function corrected(field: CorrectableField, value: unknown): Sourced<unknown> | Sourced<unknown>[] {
   const sourced = (v: unknown): Sourced<unknown> => ({ value: v, messageId: null, evidence: [] });
@@ -55,7 +57,9 @@ export function applyCorrections(record: ConversationRecord): ConversationRecord
   for (const c of Object.values(corrections)) {
     if (!c) continue;
     const parsed = out[c.field] as Sourced<unknown> | Sourced<unknown>[];
-    const changed = !same(valuesOf(parsed), valuesOf(c.parsed));
+    // A message that states the field again, even to the same value, is news to whoever corrected it.
+    const changed =
+      !same(valuesOf(parsed), valuesOf(c.parsed)) || !same(sourcesOf(parsed), sourcesOf(c.parsed));
     const lastSource = Array.isArray(parsed) ? (parsed.at(-1)?.messageId ?? null) : parsed.messageId;
     next[c.field] = {
       ...c,
