@@ -1,9 +1,55 @@
 import { IntakeError } from '../errors.js';
 import { serverSummary } from './commit-message.js';
 import type { CommitQueries } from './commit-queries.js';
-import type { TxSteps } from './sql-driver.js';
+import type { RowSchemas } from './rows.js';
+import { type SqlStep, sql, type TxSteps } from './sql-driver.js';
 import { isoNow, toJson } from './sql-values.js';
-import type { ConversationChangeInput, ConversationChangeResult } from './store.js';
+import type { ConversationChangeInput, ConversationChangeResult, ConversationState } from './store.js';
+
+type Step<T> = Generator<SqlStep, T, { rows: unknown[]; changes: number }>;
+
+interface ConversationUpdate {
+  id: string;
+  record: string;
+  status: string;
+  missing: string;
+  line: string;
+  requestTypes: string;
+  server: string | null;
+  now: string;
+}
+
+/** The statements of a staff action that a message's commit does not need. */
+export function changeQueries(rows: RowSchemas, dialect: 'sqlite' | 'postgres') {
+  const changeRow = rows.conversation.pick({
+    id: true,
+    record: true,
+    status: true,
+    missing: true,
+    line: true,
+  });
+  return {
+    /** Locked like the commit's `loadConversation`: a message committed meanwhile waits, or is waited for. */
+    *loadForChange(id: string): Step<ConversationState | null> {
+      const { rows: found } = yield* sql(
+        `SELECT id, record, status, missing, line FROM conversations WHERE id = ?${dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
+        [id],
+      );
+      return found[0] === undefined ? null : changeRow.parse(found[0]);
+    },
+
+    /** Every status change is an UPDATE of conversations.status (what a trigger on that column sees). */
+    *updateConversation(c: ConversationUpdate): Step<void> {
+      yield* sql(
+        `UPDATE conversations SET record = ?, status = ?, missing = ?, line = ?, request_types = ?, server = ?,
+           updated_at = ? WHERE id = ?`,
+        [c.record, c.status, c.missing, c.line, c.requestTypes, c.server, c.now, c.id],
+      );
+    },
+  };
+}
+
+export type ChangeQueries = ReturnType<typeof changeQueries>;
 
 /**
  * `Store.changeConversation` for both backends, as the steps of one transaction: the staff action reads
@@ -12,9 +58,10 @@ import type { ConversationChangeInput, ConversationChangeResult } from './store.
  */
 export function* changeSteps(
   q: CommitQueries,
+  cq: ChangeQueries,
   input: ConversationChangeInput,
 ): TxSteps<ConversationChangeResult | null> {
-  const current = yield* q.loadForChange(input.id);
+  const current = yield* cq.loadForChange(input.id);
   if (!current) return null;
   const change = input.change(current);
   if (change.record.id !== current.id) {
@@ -22,7 +69,7 @@ export function* changeSteps(
   }
   const now = isoNow();
   const record = change.record;
-  yield* q.updateConversation({
+  yield* cq.updateConversation({
     id: current.id,
     record: toJson(record),
     status: change.status,

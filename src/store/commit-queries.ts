@@ -3,7 +3,7 @@ import type { DeskStatus } from '../record/desk-status.js';
 import type { RowSchemas } from './rows.js';
 import { type SqlStep, sql } from './sql-driver.js';
 import { toJson } from './sql-values.js';
-import type { CommitInput, ConversationState, MessageKey, ReplyDraft, StoredMessage } from './store.js';
+import type { CommitInput, MessageKey, ReplyDraft, StoredMessage } from './store.js';
 
 /** The statements `commitMessage` is made of, each a generator step so that both drivers can run it. */
 type Step<T> = Generator<SqlStep, T, { rows: unknown[]; changes: number }>;
@@ -40,17 +40,6 @@ export interface HistoryWrite {
   actor: string | null;
 }
 
-export interface ConversationUpdate {
-  id: string;
-  record: string;
-  status: string;
-  missing: string;
-  line: string;
-  requestTypes: string;
-  server: string | null;
-  now: string;
-}
-
 export interface SecretWrite {
   placeholder: string;
   kind: string;
@@ -71,13 +60,6 @@ export interface ReplyWrite {
 export function commitQueries(rows: RowSchemas, dialect: 'sqlite' | 'postgres') {
   const pg = dialect === 'postgres';
   const loadedRow = rows.conversation.pick({ record: true, search: true, status: true });
-  const changeRow = rows.conversation.pick({
-    id: true,
-    record: true,
-    status: true,
-    missing: true,
-    line: true,
-  });
 
   return {
     *lockMailbox(mailbox: string): Step<void> {
@@ -102,23 +84,6 @@ export function commitQueries(rows: RowSchemas, dialect: 'sqlite' | 'postgres') 
         [id],
       );
       return found[0] === undefined ? null : loadedRow.parse(found[0]);
-    },
-
-    /** A conversation for a staff action, locked like `loadConversation`. */
-    *loadForChange(id: string): Step<ConversationState | null> {
-      const { rows: found } = yield* sql(
-        `SELECT id, record, status, missing, line FROM conversations WHERE id = ?${pg ? ' FOR UPDATE' : ''}`,
-        [id],
-      );
-      return found[0] === undefined ? null : changeRow.parse(found[0]);
-    },
-
-    *updateConversation(c: ConversationUpdate): Step<void> {
-      yield* sql(
-        `UPDATE conversations SET record = ?, status = ?, missing = ?, line = ?, request_types = ?, server = ?,
-           updated_at = ? WHERE id = ?`,
-        [c.record, c.status, c.missing, c.line, c.requestTypes, c.server, c.now, c.id],
-      );
     },
 
     *linkedConversations(messageIds: readonly string[]): Step<Map<string, string>> {

@@ -1,7 +1,7 @@
 import { CustomerDirectory } from '../directory/directory.js';
 import { IntakeError } from '../errors.js';
 import { DeskStatus } from '../record/desk-status.js';
-import { changeSteps } from './change-conversation.js';
+import { changeQueries, changeSteps } from './change-conversation.js';
 import { commitSteps } from './commit-message.js';
 import { commitQueries, MESSAGE_COLUMNS } from './commit-queries.js';
 import { deskAccess } from './desk-access.js';
@@ -37,6 +37,7 @@ export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
   private readonly rows;
   private readonly q;
+  private readonly changes;
   private readonly desk;
 
   constructor(
@@ -46,6 +47,7 @@ export class SqlStore implements Store {
     this.kind = driver.dialect;
     this.rows = rowSchemas(driver.dialect);
     this.q = commitQueries(this.rows, driver.dialect);
+    this.changes = changeQueries(this.rows, driver.dialect);
     this.desk = deskAccess((text, params) => this.exec(text, params), isoNow);
   }
 
@@ -222,7 +224,7 @@ export class SqlStore implements Store {
   }
 
   changeConversation(input: ConversationChangeInput) {
-    return this.driver.transaction(() => changeSteps(this.q, input));
+    return this.driver.transaction(() => changeSteps(this.q, this.changes, input));
   }
 
   async getReply(id: number) {

@@ -3,6 +3,14 @@ import type { CustomerDirectory } from '../directory/directory.js';
 import type { SecretKind } from '../reader/inbound-message.js';
 import type { DeskStatus } from '../record/desk-status.js';
 import type { Status } from '../record/schema.js';
+import type { ConversationChangeInput, ConversationChangeResult } from './conversation-change.js';
+
+export type {
+  ConversationChange,
+  ConversationChangeInput,
+  ConversationChangeResult,
+  ConversationState,
+} from './conversation-change.js';
 
 /**
  * The service's durable state, behind one interface: SQLite (better-sqlite3) by default, PostgreSQL when
@@ -290,39 +298,6 @@ export interface ConversationSummary {
   language: string;
   lastCustomerMessageAt: string | null;
   updatedAt: string;
-}
-
-/** A conversation as a staff action finds it (locked until the action is written). */
-export interface ConversationState {
-  id: string;
-  record: ConversationRecord;
-  status: DeskStatus;
-  missing: string[];
-  line: unknown;
-}
-
-export interface ConversationChange {
-  record: ConversationRecord;
-  status: DeskStatus;
-  missing: string[];
-  line: unknown;
-  /** A reply written by staff: the conversation's next revision in the outbox. */
-  reply: ReplyDraft | null;
-  /** The action and its before/after values; the store adds the reply's outbox id. */
-  audit: { action: string; details: Record<string, unknown> };
-}
-
-export interface ConversationChangeInput {
-  id: string;
-  /** Who acts, as the audit names them (`desk:EMAIL`). */
-  actor: string;
-  change(current: ConversationState): ConversationChange;
-}
-
-export interface ConversationChangeResult {
-  status: DeskStatus;
-  missing: string[];
-  replyId: number | null;
 }
 
 export type ReplyStatus = 'pending' | 'sending' | 'sent' | 'uncertain' | 'failed' | 'refused_limit';
