@@ -13,6 +13,7 @@ import type {
   Window,
 } from '../record/schema.js';
 import type { Evidence } from '../understand/evidence.js';
+import type { Corrections } from './corrections.js';
 
 /** A value of the record and where it came from: the message and its sentences. */
 export interface Sourced<T> {
@@ -52,10 +53,15 @@ export interface ConversationRecord {
   /** Downtime accepted in so many words; otherwise `hardwareView` derives it from the power authorization. */
   downtime: Sourced<Downtime>;
   hotSwapQuestion: Sourced<boolean>;
-  /** Every change, in order: what the record said before is never lost. */
-  history: { field: string; value: unknown; messageId: string }[];
+  /**
+   * Every change, in order: what the record said before is never lost. A staff correction's entry has
+   * `messageId` 'desk' and the staff member as `actor`.
+   */
+  history: { field: string; value: unknown; messageId: string; actor?: string }[];
   /** What was missing when the last reply was composed; null before any reply. */
   repliedMissing: MissingId[] | null;
+  /** Staff corrections, which win over every message (absent on records that never had one). */
+  corrections?: Corrections;
 }
 
 const none = <T>(value: T): Sourced<T> => ({ value, messageId: null, evidence: [] });

@@ -1,5 +1,6 @@
 import { type ComposedReply, composeReply, type Statements } from '../compose/compose-reply.js';
 import { type ReplyTemplates, replyTemplates } from '../compose/reply-templates.js';
+import { applyCorrections, withoutCorrections } from '../conversation/corrections.js';
 import { mergeFacts } from '../conversation/merge.js';
 import { type ConversationRecord, emptyRecord, type Sourced } from '../conversation/record.js';
 import { type Decision, decide, type PolicyTable, policyTable } from '../decide/decide.js';
@@ -56,7 +57,8 @@ export function createAdvance(book: RuleBook, options: AdvanceOptions): Advance 
 
   return (conversationId, stored, facts) => {
     const automatic = facts.automatic.isAutomatic;
-    let record = stored ?? emptyRecord(conversationId);
+    // Messages merge into what the messages said; staff corrections go back on top before deciding.
+    let record = stored ? withoutCorrections(stored) : emptyRecord(conversationId);
     if (!automatic) record = mergeFacts(record, facts);
 
     const senderProblems: string[] = [];
@@ -78,6 +80,7 @@ export function createAdvance(book: RuleBook, options: AdvanceOptions): Advance 
         hostnames: addFilled(record.hostnames, check.fill.hostnames),
       };
     }
+    record = applyCorrections(record);
     if (!automatic && dmarcFailed(facts.authenticationResults, options.trustedAuthservIds ?? [])) {
       senderProblems.push('dmarc_fail');
     }

@@ -1,6 +1,7 @@
 import { formatTicket, TICKET_PATTERN } from '../conversation/link.js';
 import type { ConversationRecord } from '../conversation/record.js';
 import { IntakeError } from '../errors.js';
+import { type DeskStatus, isWorkflowStatus } from '../record/desk-status.js';
 import type { CommitQueries, ConversationWrite } from './commit-queries.js';
 import { serverKeys } from './conversation-where.js';
 import { sealSecret } from './secret-box.js';
@@ -12,10 +13,10 @@ import type { CommitInput, CommitResult, Decided } from './store.js';
 const SEARCH_SEPARATOR = '\u001e';
 const SEARCH_TEXT_LIMIT = 100_000;
 
-const serverValues = (record: ConversationRecord) =>
+export const serverValues = (record: ConversationRecord) =>
   [...record.serviceIds, ...record.hostnames, ...record.ips].map((s) => s.value);
 
-function serverSummary(record: ConversationRecord): string | null {
+export function serverSummary(record: ConversationRecord): string | null {
   const ids = serverValues(record);
   return ids.length > 0 ? [...new Set(ids)].join(', ') : null;
 }
@@ -73,7 +74,7 @@ export function* commitSteps(
   const mayCreate = input.state === 'processed';
 
   let conversationId: string | null = null;
-  let loaded: { record: ConversationRecord; search: string } | null = null;
+  let loaded: { record: ConversationRecord; search: string; status: DeskStatus } | null = null;
   const ticket = TICKET_PATTERN.exec(input.thread.subject)?.[1] ?? null;
   if (ticket) {
     loaded = yield* q.loadConversation(ticket);
@@ -121,8 +122,20 @@ export function* commitSteps(
       field: h.field,
       value: h.value,
       messageId: h.messageId,
+      actor: h.actor ?? null,
     }));
     if (history.length > 0) yield* q.insertHistory(conversationId, history, now);
+    // A customer writing again about a scheduled or done intervention puts it back in front of staff:
+    // decide has recomputed the status; the audit says the workflow state was left, and why.
+    if (mayCreate && loaded && isWorkflowStatus(loaded.status)) {
+      yield* q.insertAudit(
+        'system',
+        'status.reopened',
+        conversationId,
+        toJson({ before: loaded.status, after: decided.status, messageId: input.key.messageId }),
+        now,
+      );
+    }
   }
 
   const message = yield* q.insertMessage(input, conversationId, now);

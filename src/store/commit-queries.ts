@@ -1,4 +1,5 @@
 import type { ConversationRecord } from '../conversation/record.js';
+import type { DeskStatus } from '../record/desk-status.js';
 import type { RowSchemas } from './rows.js';
 import { type SqlStep, sql } from './sql-driver.js';
 import { toJson } from './sql-values.js';
@@ -35,6 +36,8 @@ export interface HistoryWrite {
   field: string;
   value: unknown;
   messageId: string;
+  /** Null for a message's change; the staff member for a correction. */
+  actor: string | null;
 }
 
 export interface SecretWrite {
@@ -56,7 +59,7 @@ export interface ReplyWrite {
 
 export function commitQueries(rows: RowSchemas, dialect: 'sqlite' | 'postgres') {
   const pg = dialect === 'postgres';
-  const loadedRow = rows.conversation.pick({ record: true, search: true });
+  const loadedRow = rows.conversation.pick({ record: true, search: true, status: true });
 
   return {
     *lockMailbox(mailbox: string): Step<void> {
@@ -72,10 +75,12 @@ export function commitQueries(rows: RowSchemas, dialect: 'sqlite' | 'postgres') 
       return found[0] === undefined ? null : rows.message.parse(found[0]);
     },
 
-    *loadConversation(id: string): Step<{ record: ConversationRecord; search: string } | null> {
+    *loadConversation(
+      id: string,
+    ): Step<{ record: ConversationRecord; search: string; status: DeskStatus } | null> {
       // FOR UPDATE: a commit from another mailbox (another advisory lock) waits instead of losing an update.
       const { rows: found } = yield* sql(
-        `SELECT record, search FROM conversations WHERE id = ?${pg ? ' FOR UPDATE' : ''}`,
+        `SELECT record, search, status FROM conversations WHERE id = ?${pg ? ' FOR UPDATE' : ''}`,
         [id],
       );
       return found[0] === undefined ? null : loadedRow.parse(found[0]);
@@ -158,13 +163,14 @@ export function commitQueries(rows: RowSchemas, dialect: 'sqlite' | 'postgres') 
       // (or an undefined value, which JSON drops) is stored as the JSON value null.
       yield* sql(
         pg
-          ? `INSERT INTO record_changes (conversation_id, seq, field, value, message_id, at)
-             SELECT ?, (e ->> 'seq')::integer, e ->> 'field', COALESCE(e -> 'value', 'null'), e ->> 'messageId', ?
+          ? `INSERT INTO record_changes (conversation_id, seq, field, value, message_id, actor, at)
+             SELECT ?, (e ->> 'seq')::integer, e ->> 'field', COALESCE(e -> 'value', 'null'), e ->> 'messageId',
+               e ->> 'actor', ?
              FROM jsonb_array_elements(?::jsonb) AS e
              ON CONFLICT (conversation_id, seq) DO NOTHING`
-          : `INSERT INTO record_changes (conversation_id, seq, field, value, message_id, at)
+          : `INSERT INTO record_changes (conversation_id, seq, field, value, message_id, actor, at)
              SELECT ?, j.value ->> '$.seq', j.value ->> '$.field', COALESCE(j.value -> '$.value', 'null'),
-               j.value ->> '$.messageId', ?
+               j.value ->> '$.messageId', j.value ->> '$.actor', ?
              FROM json_each(?) AS j WHERE true
              ON CONFLICT (conversation_id, seq) DO NOTHING`,
         [conversationId, at, toJson(changes)],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConversationRecord } from '../conversation/record.js';
 import { SecretKind } from '../reader/inbound-message.js';
-import { Status } from '../record/schema.js';
+import { DeskStatus } from '../record/desk-status.js';
 import type {
   AuditEntry,
   ConversationSummary,
@@ -149,7 +149,7 @@ export function rowSchemas(dialect: Dialect) {
     .object({
       id: text,
       subject: text,
-      status: Status,
+      status: DeskStatus,
       missing: jsonOf(z.array(z.string())),
       request_types: jsonOf(z.array(z.string())),
       server: text.nullable(),
@@ -176,7 +176,7 @@ export function rowSchemas(dialect: Dialect) {
   const conversation = z.object({
     id: text,
     record: jsonOf(RecordShape).transform((r) => r as unknown as ConversationRecord),
-    status: Status,
+    status: DeskStatus,
     missing: jsonOf(z.array(z.string())),
     line: json,
     search: text,
@@ -249,7 +249,7 @@ export function rowSchemas(dialect: Dialect) {
 
   const directory = z.object({ directory: json });
   const count = z.object({ n: int });
-  const statusCount = z.object({ status: Status, n: int });
+  const statusCount = z.object({ status: DeskStatus, n: int });
   const version = z.object({ version: int });
   const link = z.object({ message_id: text, conversation_id: text });
 

@@ -1,6 +1,7 @@
 import { CustomerDirectory } from '../directory/directory.js';
 import { IntakeError } from '../errors.js';
-import { Status } from '../record/schema.js';
+import { DeskStatus } from '../record/desk-status.js';
+import { changeQueries, changeSteps } from './change-conversation.js';
 import { commitSteps } from './commit-message.js';
 import { commitQueries, MESSAGE_COLUMNS } from './commit-queries.js';
 import { conversationWhere } from './conversation-where.js';
@@ -13,6 +14,7 @@ import { isoNow, toJson } from './sql-values.js';
 import type {
   CommitInput,
   CommitResult,
+  ConversationChangeInput,
   ConversationCriteria,
   ConversationFilter,
   MessageLocation,
@@ -37,6 +39,7 @@ export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
   private readonly rows;
   private readonly q;
+  private readonly changes;
   private readonly desk;
 
   constructor(
@@ -46,6 +49,7 @@ export class SqlStore implements Store {
     this.kind = driver.dialect;
     this.rows = rowSchemas(driver.dialect);
     this.q = commitQueries(this.rows, driver.dialect);
+    this.changes = changeQueries(this.rows, driver.dialect);
     this.desk = deskAccess((text, params) => this.exec(text, params), isoNow);
   }
 
@@ -201,12 +205,19 @@ export class SqlStore implements Store {
       `SELECT status, COUNT(*) AS n FROM conversations ${clause} GROUP BY status`,
       params,
     );
-    const counts = Object.fromEntries(Status.options.map((status) => [status, 0])) as Record<Status, number>;
+    const counts = Object.fromEntries(DeskStatus.options.map((status) => [status, 0])) as Record<
+      DeskStatus,
+      number
+    >;
     for (const row of rows) {
       const { status, n } = this.rows.statusCount.parse(row);
       counts[status] = n;
     }
     return counts;
+  }
+
+  changeConversation(input: ConversationChangeInput) {
+    return this.driver.transaction(() => changeSteps(this.q, this.changes, input));
   }
 
   async getReply(id: number) {

@@ -1,7 +1,16 @@
 import type { ConversationRecord } from '../conversation/record.js';
 import type { CustomerDirectory } from '../directory/directory.js';
 import type { SecretKind } from '../reader/inbound-message.js';
+import type { DeskStatus } from '../record/desk-status.js';
 import type { Status } from '../record/schema.js';
+import type { ConversationChangeInput, ConversationChangeResult } from './conversation-change.js';
+
+export type {
+  ConversationChange,
+  ConversationChangeInput,
+  ConversationChangeResult,
+  ConversationState,
+} from './conversation-change.js';
 
 /**
  * The service's durable state, behind one interface: SQLite (better-sqlite3) by default, PostgreSQL when
@@ -58,7 +67,14 @@ export interface Store {
    * How many conversations have each status, among those matching the criteria (a string: the text search
    * alone): one query.
    */
-  countConversations(criteria?: string | ConversationCriteria): Promise<Record<Status, number>>;
+  countConversations(criteria?: string | ConversationCriteria): Promise<Record<DeskStatus, number>>;
+  /**
+   * A staff action on one conversation, in one transaction: the row is read under the write lock, the
+   * pure `change` says what to store (or throws a coded error, and nothing is written), and the record,
+   * its new history entries, the status (an UPDATE of conversations.status), the reply to send if any and
+   * the audit entry are written together. Null when there is no such conversation.
+   */
+  changeConversation(input: ConversationChangeInput): Promise<ConversationChangeResult | null>;
 
   // ── Outbox ─────────────────────────────────────────────────────────────────────────────────────
   getReply(id: number): Promise<OutboxReply | null>;
@@ -256,7 +272,7 @@ export interface CommitResult {
 export interface StoredConversation {
   id: string;
   record: ConversationRecord;
-  status: Status;
+  status: DeskStatus;
   missing: string[];
   line: unknown;
   messages: StoredMessage[];
@@ -290,7 +306,7 @@ export interface ConversationCriteria {
 }
 
 export interface ConversationFilter extends ConversationCriteria {
-  status?: Status;
+  status?: DeskStatus;
   limit: number;
   offset: number;
 }
@@ -298,7 +314,7 @@ export interface ConversationFilter extends ConversationCriteria {
 export interface ConversationSummary {
   id: string;
   subject: string;
-  status: Status;
+  status: DeskStatus;
   missing: string[];
   requestTypes: string[];
   server: string | null;

@@ -1,5 +1,6 @@
 import { Language } from '../reader/inbound-message.js';
-import { REQUEST_TYPES, Status } from '../record/schema.js';
+import { DeskStatus } from '../record/desk-status.js';
+import { REQUEST_TYPES } from '../record/schema.js';
 import type { ConversationSummary } from '../store/store.js';
 import { age, utcMinute } from './format.js';
 import { html } from './html.js';
@@ -10,8 +11,8 @@ import { queueTabs, statusLabel } from './queue-tabs.js';
 export { STATUS_ORDER } from './queue-tabs.js';
 
 /** Each status's label (the record page shows it too). */
-export const STATUS_LABELS = Object.fromEntries(Status.options.map((s) => [s, statusLabel(s)])) as Record<
-  Status,
+export const STATUS_LABELS = Object.fromEntries(DeskStatus.options.map((s) => [s, statusLabel(s)])) as Record<
+  DeskStatus,
   string
 >;
 
@@ -21,7 +22,7 @@ export interface QueueView {
   /** Conversations matching the query, all pages. */
   total: number;
   /** Per status, under the same search and filters; `all` for every status. */
-  counts: Record<Status | 'all', number>;
+  counts: Record<DeskStatus | 'all', number>;
   /** Open quarantine entries (the Quarantine tab). */
   quarantined: number;
 }
@@ -129,9 +130,9 @@ ${filterForm(options.values, options.timeZone)}
 }
 
 /** Counts keyed by status, for the tabs and the API. */
-export function emptyCounts(): Record<Status | 'all', number> {
-  return { all: 0, ...Object.fromEntries(Status.options.map((s) => [s, 0])) } as Record<
-    Status | 'all',
+export function emptyCounts(): Record<DeskStatus | 'all', number> {
+  return { all: 0, ...Object.fromEntries(DeskStatus.options.map((s) => [s, 0])) } as Record<
+    DeskStatus | 'all',
     number
   >;
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { IntakeError } from '../errors.js';
 import { Language } from '../reader/inbound-message.js';
-import { RequestType, Status } from '../record/schema.js';
+import { DeskStatus } from '../record/desk-status.js';
+import { RequestType } from '../record/schema.js';
 import type { ConversationFilter } from '../store/store.js';
 import { addDays, civil, instantOf, zoneNamed } from '../understand/time/civil.js';
 
@@ -22,7 +23,7 @@ const Day = z
 /** The queue's query string (page and API alike). */
 export const QueueQuery = z
   .strictObject({
-    status: optional(Status),
+    status: optional(DeskStatus),
     q: optional(z.string().trim().max(200)),
     type: optional(RequestType),
     language: optional(Language),

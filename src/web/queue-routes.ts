@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { IntakeError } from '../errors.js';
-import { Status } from '../record/schema.js';
+import { DeskStatus } from '../record/desk-status.js';
 import type { Store } from '../store/store.js';
 import { emptyCounts, type FilterValues, type QueueView, queueErrorPage, queuePage } from './queue-page.js';
 import { FILTER_KEYS, parseQueueQuery, toFilter } from './queue-query.js';
@@ -20,7 +20,7 @@ export async function loadQueue(store: Store, rawQuery: unknown, timeZone: strin
     store.countQuarantine(),
   ]);
   const counts = emptyCounts();
-  for (const status of Status.options) {
+  for (const status of DeskStatus.options) {
     counts[status] = perStatus[status];
     counts.all += perStatus[status];
   }

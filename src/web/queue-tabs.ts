@@ -1,31 +1,33 @@
-import type { Status } from '../record/schema.js';
+import type { DeskStatus } from '../record/desk-status.js';
 import { html } from './html.js';
 
 /**
  * The queue's tabs, in the order staff act on them; a status added to the record's vocabulary gets its tab
  * with one line here.
  */
-export const STATUS_TABS: readonly { status: Status; label: string }[] = [
+export const STATUS_TABS: readonly { status: DeskStatus; label: string }[] = [
   { status: 'ready', label: 'Ready' },
   { status: 'needs_review', label: 'Needs review' },
   { status: 'awaiting_customer', label: 'Awaiting customer' },
+  { status: 'scheduled', label: 'Scheduled' },
+  { status: 'done', label: 'Done' },
   { status: 'ignored', label: 'Ignored' },
 ];
 
-export const STATUS_ORDER: readonly Status[] = STATUS_TABS.map((t) => t.status);
+export const STATUS_ORDER: readonly DeskStatus[] = STATUS_TABS.map((t) => t.status);
 
 /** A status's label; the status itself for one without a tab yet. */
-export function statusLabel(status: Status): string {
+export function statusLabel(status: DeskStatus): string {
   return STATUS_TABS.find((t) => t.status === status)?.label ?? status;
 }
 
 export interface QueueTabsOptions {
   /** The tab shown: a status, `all`, or `quarantine`. */
-  current: Status | 'all' | 'quarantine';
-  counts: Partial<Record<Status | 'all', number>>;
+  current: DeskStatus | 'all' | 'quarantine';
+  counts: Partial<Record<DeskStatus | 'all', number>>;
   quarantined: number;
   /** The link of a status tab (`undefined`: every status), so that the queue's filters follow it. */
-  href: (status: Status | undefined) => string;
+  href: (status: DeskStatus | undefined) => string;
 }
 
 export function queueTabs(options: QueueTabsOptions) {

@@ -1,3 +1,4 @@
+import type { ConversationRecord } from '../conversation/record.js';
 import type { MessageText } from '../store/store.js';
 import type { Evidence } from '../understand/evidence.js';
 import { highlight, locate } from './highlight.js';
@@ -5,6 +6,7 @@ import { type Html, html } from './html.js';
 import { layout } from './layout.js';
 import type { MissingWording } from './missing-wording.js';
 import { STATUS_LABELS } from './queue-page.js';
+import { actionsHtml, correctionForms, correctionNote } from './record-actions-html.js';
 import type { FieldView } from './record-fields.js';
 import type { MaskedSecret, RecordView } from './record-view.js';
 import { bothZones, windowBothZones } from './time-html.js';
@@ -17,6 +19,8 @@ export interface RecordPageOptions {
   /** The provider's IANA zone: every time is shown in it and in UTC. */
   zone: string;
   signedIn: { email: string; csrf: string | null };
+  /** The stored record, which the correction forms are prefilled from. */
+  record: ConversationRecord;
 }
 
 /** Which message of the conversation, by Message-ID: its number in the timeline and its text. */
@@ -32,7 +36,12 @@ function evidenceHtml(ev: Evidence, source: MessageText | undefined): Html {
   return html`<blockquote class="evidence${ev.in === 'subject' ? ' subject' : ''}">${highlight(text, [span])}</blockquote>`;
 }
 
-function fieldRow(f: FieldView, messages: MessageIndex, zone: string): Html {
+/** The correction shown on a field's first row (a list field has one row per value). */
+type CorrectionNotes = Map<string, Html>;
+
+function fieldRow(f: FieldView, messages: MessageIndex, zone: string, notes: CorrectionNotes): Html {
+  const note = notes.get(f.field);
+  notes.delete(f.field);
   const source = f.messageId === null ? undefined : messages.get(f.messageId);
   const from =
     f.messageId === null
@@ -46,9 +55,9 @@ function fieldRow(f: FieldView, messages: MessageIndex, zone: string): Html {
       : f.evidence.length === 0
         ? html`<span class="none">no evidence stored</span>`
         : f.evidence.map((ev) => evidenceHtml(ev, source?.message));
-  return html`<tr class="field" data-field="${f.field}">
+  return html`<tr class="field${note ? ' is-corrected' : ''}" data-field="${f.field}">
 <th scope="row">${f.label}</th>
-<td>${f.value ?? html`<span class="none">not given</span>`}${
+<td>${f.value ?? html`<span class="none">not given</span>`}${note ?? ''}${
     f.windows && f.windows.length > 0
       ? html`<ul class="windows">${f.windows.map((w) => html`<li>${windowBothZones(w, zone)}</li>`)}</ul>`
       : ''
@@ -87,6 +96,10 @@ ${view.audit.map(
 
 export function recordPage(options: RecordPageOptions): string {
   const { view, zone } = options;
+  const csrf = options.signedIn.csrf;
+  const notes: CorrectionNotes = new Map(
+    view.corrections.map((c) => [c.field, correctionNote(c, view.id, zone, csrf)]),
+  );
   const messages: MessageIndex = new Map();
   let n = 0;
   for (const entry of view.timeline) {
@@ -114,13 +127,15 @@ ${
           })}</ul>`
         : html`<p class="none">Nothing is missing.</p>`
     }</section>
-<section><h2>Record</h2>
+${actionsHtml(view.id, view.status, csrf)}
+<section id="record"><h2>Record</h2>
 <table class="record">
 <thead><tr><th>Field</th><th>Value</th><th>From</th><th>Customer's words</th></tr></thead>
 <tbody>
-${view.fields.map((f) => fieldRow(f, messages, zone))}
+${view.fields.map((f) => fieldRow(f, messages, zone, notes))}
 </tbody>
 </table></section>
+${correctionForms(view.id, options.record, zone, csrf)}
 <section class="secrets"><h2>Secrets</h2>${
       view.secrets.length === 0
         ? html`<p class="none">No secret in this conversation.</p>`
@@ -130,7 +145,7 @@ ${view.fields.map((f) => fieldRow(f, messages, zone))}
 </table>
 <p class="note">Each reveal is written to the audit below, with your name, before the value is shown.</p>`
     }</section>
-<section><h2>Conversation</h2>${timelineHtml(view.timeline, zone)}</section>
+<section id="timeline"><h2>Conversation</h2>${timelineHtml(view.timeline, zone)}</section>
 <section><h2>Audit</h2>${auditHtml(view, zone)}</section>`,
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { ConversationRecord } from '../conversation/record.js';
 import type { DeskIdentity } from './auth.js';
 import { messagePage } from './login-page.js';
 import { shippedMissingWording } from './missing-wording.js';
@@ -28,14 +29,17 @@ function parseParams<T extends z.ZodType>(schema: T, params: unknown): z.infer<T
   return parsed.data;
 }
 
-async function loadRecord(ctx: DeskContext, id: string): Promise<RecordView | null> {
+async function loadRecord(
+  ctx: DeskContext,
+  id: string,
+): Promise<{ view: RecordView; record: ConversationRecord } | null> {
   const conversation = await ctx.store.getConversation(id);
   if (!conversation) return null;
   const [messages, audit] = await Promise.all([
     ctx.store.listMessageTexts(id),
     ctx.store.listAudit({ subject: id, limit: AUDIT_SHOWN }),
   ]);
-  return recordView(conversation, messages, audit);
+  return { view: recordView(conversation, messages, audit), record: conversation.record };
 }
 
 /**
@@ -101,8 +105,8 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: DeskContext, zon
   const wording = shippedMissingWording();
   app.get('/conversations/:id', async (request, reply) => {
     const parsed = RecordParams.safeParse(request.params);
-    const view = parsed.success ? await loadRecord(ctx, parsed.data.id) : null;
-    if (!view) {
+    const loaded = parsed.success ? await loadRecord(ctx, parsed.data.id) : null;
+    if (!loaded) {
       return reply
         .code(404)
         .type('text/html; charset=utf-8')
@@ -110,14 +114,14 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: DeskContext, zon
     }
     return reply
       .type('text/html; charset=utf-8')
-      .send(recordPage({ view, zone, wording, signedIn: signedIn(request.desk!) }));
+      .send(recordPage({ ...loaded, zone, wording, signedIn: signedIn(request.desk!) }));
   });
 
   app.get('/api/conversations/:id', async (request) => {
     const { id } = parseParams(RecordParams, request.params);
-    const view = await loadRecord(ctx, id);
-    if (!view) throw notFound();
-    return { ...view, timeZone: zone };
+    const loaded = await loadRecord(ctx, id);
+    if (!loaded) throw notFound();
+    return { ...loaded.view, timeZone: zone };
   });
 
   app.post('/conversations/:id/secrets/:secretId/reveal', async (request, reply) => {

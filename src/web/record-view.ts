@@ -6,6 +6,7 @@ import type {
   ReplyStatus,
   StoredConversation,
 } from '../store/store.js';
+import { type CorrectionView, correctionViews } from './correction-view.js';
 import { type FieldView, recordFields } from './record-fields.js';
 
 /** A secret as the desk lists it before a reveal: that it exists, never its value (nor its user name). */
@@ -45,6 +46,8 @@ export interface RecordView {
   missing: string[];
   reviewReasons: string[];
   fields: FieldView[];
+  /** Staff corrections: each field's corrected value wins over what the messages say. */
+  corrections: CorrectionView[];
   timeline: TimelineEntry[];
   secrets: MaskedSecret[];
   audit: (AuditEntry & { id: number; at: string })[];
@@ -105,6 +108,7 @@ export function recordView(
     missing: c.missing,
     reviewReasons: reasons.success ? reasons.data.reviewReasons : [],
     fields: recordFields(c.record),
+    corrections: correctionViews(c.record),
     timeline: timeline(messages, c.replies),
     secrets: c.secrets.map((s) => ({
       id: s.id,

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { createQueues, throttledRedisErrors } from '../queue/queues.js';
 import type { Store } from '../store/store.js';
 import { createReprocessCapability } from './reprocess-capability.js';
 import { createWebApp } from './web-app.js';
@@ -11,12 +12,21 @@ export interface StartWebOptions {
 }
 
 const PURGE_EVERY_MS = 3_600_000;
+/** A staff reply waits at most this long for Redis; past it the worker's outbox sweep sends it. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
 
 /** Starts the desk on INTAKE_WEB_HOST:PORT; expired sessions are purged hourly. Returns how to stop it. */
 export async function startWeb(options: StartWebOptions): Promise<{ url: string; stop(): Promise<void> }> {
   const { config, store, logger } = options;
   // Without a mailbox (INTAKE_IMAP_URL) the desk still serves everything else; the button says why it is off.
   const reprocess = createReprocessCapability({ config, store, logger });
+  const queues = createQueues(
+    config.REDIS_URL,
+    config.INTAKE_QUEUE_PREFIX,
+    throttledRedisErrors((err, source, suppressed) =>
+      logger.warn({ err, source, suppressed }, 'redis unreachable: staff replies wait for the outbox sweep'),
+    ),
+  );
   const app = await createWebApp({
     store,
     logger,
@@ -25,6 +35,22 @@ export async function startWeb(options: StartWebOptions): Promise<{ url: string;
     sessionTtlMs: config.INTAKE_WEB_SESSION_HOURS * 3_600_000,
     providerTimeZone: config.PROVIDER_TIMEZONE,
     ...(reprocess ? { reprocess: reprocess.reprocess } : {}),
+    provider: config.PROVIDER_NAME,
+    messageIdDomain: config.INTAKE_MESSAGE_ID_DOMAIN,
+    enqueueReply: async (job) => {
+      let deadline: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        deadline = setTimeout(
+          () => reject(new Error('reply queue did not answer in time')),
+          ENQUEUE_TIMEOUT_MS,
+        );
+      });
+      try {
+        await Promise.race([queues.addReply(job), timeout]);
+      } finally {
+        clearTimeout(deadline);
+      }
+    },
   });
   const purge = async () => {
     try {
@@ -44,6 +70,7 @@ export async function startWeb(options: StartWebOptions): Promise<{ url: string;
       clearInterval(timer);
       await app.close();
       await reprocess?.close();
+      await queues.close();
     },
   };
 }

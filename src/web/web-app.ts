@@ -10,7 +10,10 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { Logger } from 'pino';
+import type { ReplyJob } from '../queue/jobs.js';
+import { shippedRules } from '../rule-engine/load-rules.js';
 import type { Store } from '../store/store.js';
+import { registerActionRoutes } from './action-routes.js';
 import { authenticate, type DeskIdentity } from './auth.js';
 import { sameSecret } from './desk-secrets.js';
 import { messagePage } from './login-page.js';
@@ -19,6 +22,7 @@ import { dummyHash } from './passwords.js';
 import { registerQuarantineRoutes } from './quarantine-routes.js';
 import { registerQueueRoutes } from './queue-routes.js';
 import { registerRecordRoutes } from './record-routes.js';
+import { deskRules } from './reply-draft.js';
 import type { Reprocess } from './reprocess-capability.js';
 import { type DeskContext, registerSessionRoutes } from './session-routes.js';
 import { publicError, WebError } from './web-error.js';
@@ -50,6 +54,12 @@ export interface WebAppOptions {
   providerTimeZone?: string;
   /** Puts a quarantined message back through the worker; absent, the desk says why it cannot (503 on the API). */
   reprocess?: Reprocess;
+  /** `PROVIDER_NAME`, in the replies staff send (INTROSERV by default). */
+  provider?: string;
+  /** `INTAKE_MESSAGE_ID_DOMAIN`: staff replies get our Message-IDs like the worker's. */
+  messageIdDomain?: string;
+  /** Puts a staff reply on the reply queue at once; without it the worker's outbox sweep sends it. */
+  enqueueReply?: (job: ReplyJob) => Promise<void>;
 }
 
 const CSS = readFileSync(new URL('./desk.css', import.meta.url), 'utf8');
@@ -173,5 +183,11 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
     ...(options.reprocess ? { reprocess: options.reprocess } : {}),
   });
   registerRecordRoutes(app, context, timeZone);
+  registerActionRoutes(app, context, {
+    rules: deskRules(shippedRules(), options.provider ?? 'INTROSERV'),
+    zone: timeZone,
+    messageIdDomain: options.messageIdDomain ?? 'intake.hosting.example',
+    enqueueReply: options.enqueueReply,
+  });
   return app;
 }

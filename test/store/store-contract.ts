@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { actionTests } from './contract/actions.js';
 import { commitTests, migrationTests } from './contract/commit.js';
 import { deskAccessTests } from './contract/desk.js';
 import { type StoreHarness, useHarness } from './contract/harness.js';
@@ -22,5 +23,6 @@ export function storeContract(harness: StoreHarness): void {
     timingTests(h);
     deskAccessTests(h);
     queueFilterTests(h);
+    actionTests(h);
   });
 }

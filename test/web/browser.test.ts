@@ -165,7 +165,7 @@ describe('the desk in a browser', () => {
     await page.close();
   });
 
-  it('opens a record from the queue, shows the evidence marked, reveals a secret and finds the audit entry', async () => {
+  it('opens a record from the queue, shows the evidence marked, reveals a secret, corrects a field, finds the audit entries', async () => {
     const { page, dialogs, outside } = await watchedPage();
     await page.goto(`${base}/login`);
     await page.fill('input[name="email"]', EMAIL);
@@ -203,6 +203,21 @@ describe('the desk in a browser', () => {
     const audit = await page.locator('table.audit tbody tr').allTextContents();
     expect(audit.some((row) => row.includes(`desk:${EMAIL}`) && row.includes('secret.revealed'))).toBe(true);
     expect(await page.textContent('body')).not.toContain(RECORD_SECRET);
+
+    // Correct a field: the backup, stated nowhere, confirmed by staff; shown as a correction and audited.
+    await page.click('details[data-field="backup"] summary');
+    await page.selectOption('details[data-field="backup"] select[name="value"]', 'confirmed');
+    await Promise.all([
+      page.waitForURL(/\/conversations\/INT-000014#record$/),
+      page.click('details[data-field="backup"] button[type="submit"]'),
+    ]);
+    const backup = await page.textContent('tr[data-field="backup"]');
+    expect(backup).toContain('confirmed');
+    expect(backup).toContain(`corrected by ${EMAIL}`);
+    const entries = await page.locator('table.audit tbody tr').allTextContents();
+    expect(entries.some((row) => row.includes(`desk:${EMAIL}`) && row.includes('record.corrected'))).toBe(
+      true,
+    );
 
     expect(dialogs).toEqual([]);
     expect(outside).toEqual([]);

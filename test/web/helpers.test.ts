@@ -89,7 +89,7 @@ describe('queue query', () => {
 
   it('refuses anything else with a coded error naming the parameter', () => {
     for (const query of [
-      { status: 'done' },
+      { status: 'archived' },
       { page: '0' },
       { page: '1.5' },
       { limit: '201' },

@@ -96,7 +96,7 @@ describe('the queue page', () => {
   });
 
   it('answers 400 to a query it does not understand', async () => {
-    for (const url of ['/?status=done', '/?page=0', '/?page=abc', '/?limit=1000', '/?unknown=1']) {
+    for (const url of ['/?status=archived', '/?page=0', '/?page=abc', '/?limit=1000', '/?unknown=1']) {
       const res = await page(url);
       expect(res.statusCode, url).toBe(400);
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -163,7 +163,7 @@ describe('the API', () => {
       lastCustomerMessageAt: '2026-03-03T09:00:01.000Z',
       updatedAt: expect.any(String),
     });
-    const bad = await api('/api/conversations?status=scheduled');
+    const bad = await api('/api/conversations?status=archived');
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toEqual({
       error: { code: 'query_invalid', message: expect.stringContaining('status') },

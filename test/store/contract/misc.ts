@@ -177,24 +177,32 @@ export function listTests(h: Harnessed) {
         ready: 4,
         needs_review: 0,
         ignored: 0,
+        scheduled: 0,
+        done: 0,
       });
       expect(await store.countConversations('  DEMANDE  ')).toEqual({
         awaiting_customer: 7,
         ready: 4,
         needs_review: 0,
         ignored: 0,
+        scheduled: 0,
+        done: 0,
       });
       expect(await store.countConversations('100%')).toEqual({
         awaiting_customer: 0,
         ready: 1,
         needs_review: 0,
         ignored: 0,
+        scheduled: 0,
+        done: 0,
       });
       expect(await store.countConversations('_')).toEqual({
         awaiting_customer: 0,
         ready: 0,
         needs_review: 0,
         ignored: 0,
+        scheduled: 0,
+        done: 0,
       });
     });
   });

@@ -136,12 +136,16 @@ export function queueFilterTests(h: Harnessed) {
         awaiting_customer: 1,
         needs_review: 0,
         ignored: 0,
+        scheduled: 0,
+        done: 0,
       });
       expect(await store.countConversations({ server: 'srv-10', sender: 'acme' })).toEqual({
         ready: 1,
         awaiting_customer: 1,
         needs_review: 0,
         ignored: 0,
+        scheduled: 0,
+        done: 0,
       });
     });
 
