@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Status } from '../record/schema.js';
 import type { Store } from '../store/store.js';
+import type { QueueJson } from './openapi-conversations.js';
 import { emptyCounts, type QueueView, queuePage } from './queue-page.js';
 import { parseQueueQuery, toFilter } from './queue-query.js';
 import type { DeskContext } from './session-routes.js';
@@ -33,7 +34,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: DeskContext): voi
     );
   });
 
-  app.get('/api/conversations', async (request) => {
+  app.get('/api/conversations', async (request): Promise<QueueJson> => {
     const { query, rows, total, counts } = await loadQueue(ctx.store, request.query);
     return {
       total,

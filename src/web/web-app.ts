@@ -8,6 +8,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  type RouteOptions,
 } from 'fastify';
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
@@ -15,6 +16,7 @@ import { authenticate, type DeskIdentity } from './auth.js';
 import { sameSecret } from './desk-secrets.js';
 import { messagePage } from './login-page.js';
 import { createLoginThrottle } from './login-throttle.js';
+import { registerOpenApiRoutes } from './openapi-routes.js';
 import { dummyHash } from './passwords.js';
 import { registerQueueRoutes } from './queue-routes.js';
 import { registerRecordRoutes } from './record-routes.js';
@@ -46,6 +48,8 @@ export interface WebAppOptions {
   now?: () => Date;
   /** IANA zone the desk shows times in (next to UTC): `PROVIDER_TIMEZONE`, Europe/Paris by default. */
   providerTimeZone?: string;
+  /** Sees every route as it is added (the OpenAPI test checks that each /api/ route is documented). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 const CSS = readFileSync(new URL('./desk.css', import.meta.url), 'utf8');
@@ -64,6 +68,7 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
     trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
     bodyLimit: 64 * 1024,
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   const mode = options.secureCookies ?? 'auto';
   const failures = options.loginFailures ?? { max: 5, windowMs: 15 * 60_000 };
   const context: DeskContext = {
@@ -164,5 +169,6 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
   registerSessionRoutes(app, context);
   registerQueueRoutes(app, context);
   registerRecordRoutes(app, context, options.providerTimeZone ?? 'Europe/Paris');
+  registerOpenApiRoutes(app);
   return app;
 }

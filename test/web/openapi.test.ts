@@ -1,0 +1,211 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { API_OPERATIONS, openApiDocument, openApiPath } from '../../src/web/openapi.js';
+import { message } from '../store/contract/fixtures.js';
+import { type Desk, openDesk, signIn } from './support/desk.js';
+import { HOSTILE, SECRET_VALUE, seedRecords } from './support/record-fixture.js';
+
+type Json = Record<string, unknown>;
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+let desk: Desk;
+/** Every method and path registered under /api/ on a real app, as fastify's onRoute hook saw them. */
+const registered: { method: string; url: string }[] = [];
+let doc: Json;
+
+beforeAll(async () => {
+  desk = await openDesk({
+    onRoute: (route) => {
+      if (!route.url.startsWith('/api/')) return;
+      for (const method of [route.method].flat())
+        registered.push({ method: method.toLowerCase(), url: route.url });
+    },
+  });
+  await seedRecords(desk.store);
+  await desk.store.commitMessage(message({ subject: 'Réinstallation', status: 'ready', serviceId: 'SRV-7' }));
+  const res = await api('GET', '/api/openapi.json');
+  expect(res.statusCode).toBe(200);
+  doc = res.json();
+});
+afterAll(() => desk?.close());
+
+const api = (method: 'GET' | 'POST', url: string) =>
+  desk.app.inject({ method, url, headers: { authorization: `Bearer ${desk.token}` } });
+
+const paths = () => doc.paths as Record<string, Record<string, Json>>;
+const components = () => (doc.components as { schemas: Record<string, Json> }).schemas;
+
+/** The schema with every `$ref` to a component replaced by the component (none of ours is recursive). */
+function inline(schema: unknown, depth = 0): unknown {
+  if (depth > 50) throw new Error('a $ref cycle');
+  if (Array.isArray(schema)) return schema.map((s) => inline(s, depth + 1));
+  if (schema === null || typeof schema !== 'object') return schema;
+  const ref = (schema as Json).$ref;
+  if (typeof ref === 'string') {
+    const name = /^#\/components\/schemas\/(.+)$/.exec(ref)?.[1];
+    const target = name === undefined ? undefined : components()[name];
+    if (!target) throw new Error(`unresolved $ref ${ref}`);
+    return inline(target, depth + 1);
+  }
+  return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, inline(v, depth + 1)]));
+}
+
+/** The JSON Schema the document gives for this answer, as a validator (built from the document alone). */
+function documented(method: string, path: string, status: number) {
+  const operation = paths()[path]?.[method];
+  if (!operation) throw new Error(`${method.toUpperCase()} ${path} is not documented`);
+  const response = (operation.responses as Record<string, Json>)[String(status)];
+  if (!response) throw new Error(`${method.toUpperCase()} ${path} does not document status ${status}`);
+  const schema = (response.content as Record<string, { schema: unknown }>)['application/json']?.schema;
+  return z.fromJSONSchema(inline(schema) as Parameters<typeof z.fromJSONSchema>[0]);
+}
+
+function expectDocumented(res: LightMyRequestResponse, method: string, path: string) {
+  const result = documented(method, path, res.statusCode).safeParse(res.json());
+  expect(result.error?.issues ?? [], `${method} ${path} ${res.statusCode}`).toEqual([]);
+}
+
+describe('the OpenAPI document', () => {
+  it('documents every route registered under /api/, with its method, and no route that does not exist', () => {
+    const routes = registered.filter(
+      // fastify adds HEAD beside each GET by itself.
+      (r) => !(r.method === 'head' && registered.some((g) => g.method === 'get' && g.url === r.url)),
+    );
+    expect(routes.length).toBeGreaterThanOrEqual(4);
+    const undocumented = routes
+      .filter((r) => !paths()[openApiPath(r.url)]?.[r.method])
+      .map(
+        (r) =>
+          `${r.method.toUpperCase()} ${r.url} is registered but not in the OpenAPI document: add an entry to ` +
+          'API_OPERATIONS (src/web/openapi.ts) or to its group file (src/web/openapi-*.ts)',
+      );
+    expect(undocumented).toEqual([]);
+    const phantom = Object.entries(paths()).flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((method) => !routes.some((r) => r.method === method && openApiPath(r.url) === path))
+        .map((method) => `${method.toUpperCase()} ${path} is documented but no such route is registered`),
+    );
+    expect(phantom).toEqual([]);
+  });
+
+  it('is structurally valid OpenAPI 3.1: unique operationIds, path parameters declared, every $ref resolves', () => {
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    expect((doc.components as Json).securitySchemes).toEqual({
+      bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    });
+    const ids: string[] = [];
+    for (const [path, item] of Object.entries(paths())) {
+      expect(path).toMatch(/^\/api\//);
+      const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+      for (const [method, operation] of Object.entries(item)) {
+        expect(METHODS).toContain(method);
+        expect(operation.operationId).toEqual(expect.any(String));
+        ids.push(operation.operationId as string);
+        const parameters = operation.parameters as {
+          name: string;
+          in: string;
+          required: boolean;
+          schema: Json;
+        }[];
+        const inPath = parameters.filter((p) => p.in === 'path');
+        expect(inPath.map((p) => p.name).sort()).toEqual([...templated].sort());
+        for (const p of parameters) {
+          expect(['path', 'query', 'header', 'cookie']).toContain(p.in);
+          expect(p.schema).toEqual(expect.any(Object));
+          if (p.in === 'path') expect(p.required).toBe(true);
+        }
+        const responses = Object.entries(operation.responses as Record<string, Json>);
+        expect(responses.length).toBeGreaterThan(0);
+        for (const [status, response] of responses) {
+          expect(status).toMatch(/^[1-5]\d\d$/);
+          expect(response.description).toEqual(expect.any(String));
+        }
+        expect(Object.keys(operation.responses as Json)).toEqual(expect.arrayContaining(['200', '401']));
+      }
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    // Every $ref anywhere in the document names a component that exists.
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(() => inline({ $ref: ref })).not.toThrow();
+    for (const [name, schema] of Object.entries(components())) {
+      expect(name).toMatch(/^[A-Za-z0-9._-]+$/);
+      expect(() => z.fromJSONSchema(inline(schema) as Parameters<typeof z.fromJSONSchema>[0])).not.toThrow();
+    }
+    // Served as generated: the same document the code builds.
+    expect(doc).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
+    expect(API_OPERATIONS.length).toBe(ids.length);
+  });
+
+  it('is refused without a session or a valid token, like every route', async () => {
+    const anonymous = await desk.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(anonymous.statusCode).toBe(401);
+    const wrong = await desk.app.inject({
+      method: 'GET',
+      url: '/api/openapi.json',
+      headers: { authorization: 'Bearer intake_wrongwrongwrongwrongwrongwrong' },
+    });
+    expect(wrong.statusCode).toBe(401);
+    expectDocumented(wrong, 'get', '/api/openapi.json');
+    const { cookie } = await signIn(desk.app);
+    const session = await desk.app.inject({ method: 'GET', url: '/api/openapi.json', headers: { cookie } });
+    expect(session.statusCode).toBe(200);
+    expect(session.headers['content-type']).toMatch(/^application\/json/);
+  });
+});
+
+describe('real answers validate against the documented schemas', () => {
+  it('the queue, every page and status', async () => {
+    for (const url of [
+      '/api/conversations',
+      '/api/conversations?status=needs_review&limit=1&page=2',
+      '/api/conversations?q=srv',
+      '/api/conversations?status=ignored',
+    ]) {
+      const res = await api('GET', url);
+      expect(res.statusCode).toBe(200);
+      expectDocumented(res, 'get', '/api/conversations');
+    }
+    const bad = await api('GET', '/api/conversations?status=nope');
+    expect(bad.statusCode).toBe(400);
+    expectDocumented(bad, 'get', '/api/conversations');
+  });
+
+  it('each record (the one with a reply, evidence and a secret; the hostile one), and a 404', async () => {
+    for (const id of ['INT-000001', 'INT-000002', 'INT-000003', 'INT-000004']) {
+      const res = await api('GET', `/api/conversations/${id}`);
+      expect(res.statusCode).toBe(200);
+      expectDocumented(res, 'get', '/api/conversations/{id}');
+      expect(res.body).not.toContain(SECRET_VALUE);
+    }
+    const hostile = await api('GET', '/api/conversations/INT-000003');
+    expect(hostile.json().subject).toBe(HOSTILE.subject);
+    const missing = await api('GET', '/api/conversations/INT-000999');
+    expect(missing.statusCode).toBe(404);
+    expectDocumented(missing, 'get', '/api/conversations/{id}');
+  });
+
+  it('a reveal, and a refused one', async () => {
+    const res = await api('POST', '/api/conversations/INT-000001/secrets/1/reveal');
+    expect(res.statusCode).toBe(200);
+    expectDocumented(res, 'post', '/api/conversations/{id}/secrets/{secretId}/reveal');
+    const other = await api('POST', '/api/conversations/INT-000001/secrets/2/reveal');
+    expect(other.statusCode).toBe(404);
+    expectDocumented(other, 'post', '/api/conversations/{id}/secrets/{secretId}/reveal');
+  });
+
+  it('the validator is not a formality: a leaked secret value or a wrong type is refused', async () => {
+    const record = (await api('GET', '/api/conversations/INT-000001')).json();
+    const schema = documented('get', '/api/conversations/{id}', 200);
+    expect(schema.safeParse(record).success).toBe(true);
+    const leaked = { ...record, secrets: [{ ...record.secrets[0], value: SECRET_VALUE }] };
+    expect(schema.safeParse(leaked).success).toBe(false);
+    expect(schema.safeParse({ ...record, status: 'nope' }).success).toBe(false);
+    expect(schema.safeParse({ ...record, updatedAt: 'yesterday' }).success).toBe(false);
+    const { fields: _f, ...withoutFields } = record;
+    expect(schema.safeParse(withoutFields).success).toBe(false);
+  });
+});
