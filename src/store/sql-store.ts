@@ -9,6 +9,7 @@ import { rowSchemas } from './rows.js';
 import { openSecret } from './secret-box.js';
 import type { SqlDriver, SqlResult, TxSteps } from './sql-driver.js';
 import { containsPattern, isoNow, toJson } from './sql-values.js';
+import { statusEventAccess } from './status-events.js';
 import type {
   CommitInput,
   CommitResult,
@@ -36,6 +37,7 @@ export class SqlStore implements Store {
   private readonly rows;
   private readonly q;
   private readonly desk;
+  private readonly events;
 
   constructor(
     private readonly driver: SqlDriver,
@@ -45,6 +47,7 @@ export class SqlStore implements Store {
     this.rows = rowSchemas(driver.dialect);
     this.q = commitQueries(this.rows, driver.dialect);
     this.desk = deskAccess((text, params) => this.exec(text, params), isoNow);
+    this.events = statusEventAccess((text, params) => this.exec(text, params), driver.dialect);
   }
 
   /** Runs steps outside a transaction (each statement on its own): for reads and single writes. */
@@ -351,4 +354,10 @@ export class SqlStore implements Store {
   createApiToken: Store['createApiToken'] = (input) => this.desk.createApiToken(input);
   useApiToken: Store['useApiToken'] = (tokenHash, now) => this.desk.useApiToken(tokenHash, now);
   revokeApiToken: Store['revokeApiToken'] = (id) => this.desk.revokeApiToken(id);
+
+  // Status events (written by triggers): the statements live in status-events.ts.
+  claimStatusEvents: Store['claimStatusEvents'] = (input) => this.events.claimStatusEvents(input);
+  settleStatusEvent: Store['settleStatusEvent'] = (id, attempts, outcome) =>
+    this.events.settleStatusEvent(id, attempts, outcome);
+  listStatusEvents: Store['listStatusEvents'] = (filter) => this.events.listStatusEvents(filter);
 }

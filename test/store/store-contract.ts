@@ -4,6 +4,7 @@ import { deskAccessTests } from './contract/desk.js';
 import { type StoreHarness, useHarness } from './contract/harness.js';
 import { listTests, stateTests } from './contract/misc.js';
 import { outboxTests, secretTests } from './contract/outbox.js';
+import { statusEventTests } from './contract/status-events.js';
 import { timingTests } from './contract/timing.js';
 
 export type { StoreHarness } from './contract/harness.js';
@@ -20,5 +21,6 @@ export function storeContract(harness: StoreHarness): void {
     listTests(h);
     timingTests(h);
     deskAccessTests(h);
+    statusEventTests(h);
   });
 }
