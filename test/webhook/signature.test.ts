@@ -111,7 +111,7 @@ describe('webhook signatures (Stripe scheme)', () => {
     for (const header of [
       undefined,
       '',
-      't=abc,' + v1,
+      `t=abc,${v1}`,
       v1,
       `t=${t}`,
       `t=${t},v1=zz`,
