@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IntakeError } from '../errors.js';
 
 /** One JSON route as the OpenAPI document describes it. `path` is written the fastify way (`:id`). */
 export interface ApiOperation {
@@ -22,13 +23,18 @@ const registry = z.registry<{ id: string }>();
 export const apiSchemas = {
   registry,
   named<T extends z.ZodType>(id: string, schema: T): T {
-    if (registry.get(schema)) throw new Error(`schema ${id} is already named`);
+    if (registry.get(schema)) throw new IntakeError('openapi_schema_named_twice', `schema ${id} is already named`);
     registry.add(schema, { id });
     return schema;
   },
   idOf(schema: z.ZodType): string {
     const id = registry.get(schema)?.id;
-    if (!id) throw new Error('a response schema must be named with apiSchemas.named() to be documented');
+    if (!id) {
+      throw new IntakeError(
+        'openapi_schema_unnamed',
+        'a response schema must be named with apiSchemas.named() to be documented',
+      );
+    }
     return id;
   },
 };

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { StatusEvent, StatusEventStore } from '../store/status-events.js';
+import { readStart, webhookTarget } from './webhook-http.js';
 import { statusChangedPayload, webhookEventId } from './webhook-payload.js';
 import {
   type AttemptResult,
@@ -37,7 +38,6 @@ export interface WebhookDispatcher {
 }
 
 const SNIPPET_CHARS = 200;
-
 /**
  * Posts each status event the database captured to the configured URL, signed; runs in `intake worker`.
  * Several worker processes can run one each: claims are compare-and-set in the store. Delivery is at
@@ -53,14 +53,18 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
   const log = options.log;
+  const target = webhookTarget(options.url);
+  // Aborts the requests in flight when the worker stops: a hanging receiver must not hold the shutdown.
+  const stopping = new AbortController();
 
   async function attempt(event: StatusEvent): Promise<AttemptResult> {
     const body = JSON.stringify(statusChangedPayload(event));
     const timestamp = Math.floor(now().getTime() / 1000);
     try {
-      const response = await doFetch(options.url, {
+      const response = await doFetch(target.url, {
         method: 'POST',
         headers: {
+          ...target.headers,
           'content-type': 'application/json',
           'user-agent': 'intake-webhook/1',
           'intake-event-id': webhookEventId(event),
@@ -68,12 +72,12 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
         },
         body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal]),
       });
-      const text = await response.text().catch(() => '');
-      const snippet = text.replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
+      const snippet = (await readStart(response)).replace(/\s+/g, ' ').trim().slice(0, SNIPPET_CHARS);
       return classifyResponse(response.status, response.headers.get('retry-after'), snippet);
     } catch (error) {
+      if (stopping.signal.aborted) return { kind: 'retry', error: 'the worker stopped', retryAfterMs: 0 };
       // A timeout, a refused connection, a reset: the receiver may be back later.
       const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
       const reason =
@@ -92,8 +96,11 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
       log.info({ ...fields, msg: 'webhook delivered' });
       return;
     }
-    const delay =
-      result.kind === 'retry' ? nextRetryDelayMs(event.attempts, policy, random, result.retryAfterMs) : null;
+    const delay = stopping.signal.aborted
+      ? 0
+      : result.kind === 'retry'
+        ? nextRetryDelayMs(event.attempts, policy, random, result.retryAfterMs)
+        : null;
     if (delay === null) {
       await options.store.settleStatusEvent(event.id, event.attempts, {
         delivery: 'failed',
@@ -113,7 +120,20 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
   async function runOnce(): Promise<number> {
     const events = await options.store.claimStatusEvents({ now: now(), leaseMs, limit: batchSize });
     // In order, one at a time: a receiver usually sees a conversation's changes in the order they happened.
-    for (const event of events) await deliver(event);
+    for (const [i, event] of events.entries()) {
+      // Claimed but not attempted before a stop: due again at once, for this process or another.
+      if (stopping.signal.aborted) {
+        for (const left of events.slice(i)) {
+          await options.store.settleStatusEvent(left.id, left.attempts, {
+            delivery: 'pending',
+            error: 'the worker stopped',
+            nextAttemptAt: now(),
+          });
+        }
+        break;
+      }
+      await deliver(event);
+    }
     return events.length;
   }
 
@@ -139,6 +159,7 @@ export function createWebhookDispatcher(options: WebhookDispatcherOptions): Webh
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      stopping.abort();
       await running;
     },
   };

@@ -13,6 +13,10 @@ import type { Harnessed } from './harness.js';
 const SECRET = 'whsec-0123456789abcdef0123456789abcdef';
 const log = createLogger({ level: 'silent' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const eventually = async (check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) await sleep(10);
+  expect(check()).toBe(true);
+};
 
 /** Status rows the triggers wrote for a conversation, oldest first. */
 const events = async (store: Store, conversationId?: string) =>
@@ -170,6 +174,41 @@ export function statusEventTests(h: Harnessed) {
       receiver.answers.push(429, 408);
       await drain(dispatcher(store));
       expect(receiver.received.map((r) => r.status).slice(4)).toEqual([429, 408, 200]);
+    });
+
+    it('sends the credentials of the URL as Basic authentication, and says so when a receiver times out', async () => {
+      const { store } = await h.fresh();
+      await store.commitMessage(message());
+      receiver.answers.push('hang');
+      const withUser = receiver.url.replace('http://', 'http://hook%40desk:p%3Ass@');
+      const d = dispatcher(store, { url: withUser, timeoutMs: 200 });
+      await d.runOnce();
+      expect(await events(store)).toMatchObject([
+        { delivery: 'pending', lastError: 'network: no answer within 200 ms' },
+      ]);
+      await drain(d);
+      const basic = `Basic ${Buffer.from('hook@desk:p:ss').toString('base64')}`;
+      expect(receiver.received.map((r) => r.headers.authorization)).toEqual([basic, basic]);
+      expect((await events(store))[0]?.delivery).toBe('delivered');
+    });
+
+    it('stops at once while a receiver hangs, leaving the event due again', async () => {
+      const { store } = await h.fresh();
+      for (let i = 0; i < 3; i++) await store.commitMessage(message());
+      receiver.answers.push('hang');
+      const d = dispatcher(store, { timeoutMs: 30_000 });
+      d.start();
+      await eventually(() => receiver.received.length === 1);
+      const began = Date.now();
+      await d.stop();
+      expect(Date.now() - began).toBeLessThan(2_000);
+      const after = await events(store);
+      expect(after.map((e) => e.delivery)).toEqual(['pending', 'pending', 'pending']);
+      expect(after[0]).toMatchObject({ attempts: 1, lastError: 'the worker stopped' });
+      expect(after.every((e) => Date.parse(e.nextAttemptAt) <= Date.now())).toBe(true);
+      await drain(dispatcher(store));
+      expect(receiver.received).toHaveLength(4);
+      expect((await events(store)).every((e) => e.delivery === 'delivered')).toBe(true);
     });
 
     it('treats a receiver that is not there as a network error to retry', async () => {
