@@ -23,7 +23,8 @@ const registry = z.registry<{ id: string }>();
 export const apiSchemas = {
   registry,
   named<T extends z.ZodType>(id: string, schema: T): T {
-    if (registry.get(schema)) throw new IntakeError('openapi_schema_named_twice', `schema ${id} is already named`);
+    if (registry.get(schema))
+      throw new IntakeError('openapi_schema_named_twice', `schema ${id} is already named`);
     registry.add(schema, { id });
     return schema;
   },
