@@ -13,6 +13,8 @@ export interface ApiOperation {
   /** The zod schemas the route parses its path parameters and query string with. */
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** The JSON body the route parses, when it takes one. */
+  body?: z.ZodType;
   /** Each answer by status; a schema must be `apiSchemas.named(…)` (it becomes a component). */
   responses: Record<number, { description: string; schema?: z.ZodType }>;
 }

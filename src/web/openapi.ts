@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IntakeError } from '../errors.js';
 import { conversationOperations } from './openapi-conversations.js';
 import { ApiError, type ApiOperation, apiSchemas } from './openapi-registry.js';
 
@@ -53,12 +54,30 @@ function parameters(where: 'path' | 'query', schema: z.ZodObject | undefined): J
   });
 }
 
+/** A body as a client sends it (before the route's transforms), inline: bodies are one route's own. */
+function requestBody(schema: z.ZodType): JsonSchema {
+  const { $schema: _s, ...json } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io: 'input',
+    unrepresentable: 'any',
+  }) as JsonSchema;
+  return { required: true, content: { 'application/json': { schema: json } } };
+}
+
 const STANDARD_ERRORS = {
   '401': { description: 'No session and no API token, or a wrong, malformed or revoked token.' },
   '429': { description: 'Too many requests from this address.' },
 } as const;
 
 function operationObject(op: ApiOperation): JsonSchema {
+  const declared = Object.keys(op.params?.shape ?? {});
+  const inPath = [...op.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
+  if (inPath.length !== declared.length || inPath.some((name) => !declared.includes(name!))) {
+    throw new IntakeError(
+      'openapi_params_mismatch',
+      `${op.method.toUpperCase()} ${op.path}: params must declare exactly the path's parameters (${inPath.join(', ') || 'none'})`,
+    );
+  }
   const responses: Record<string, JsonSchema> = {};
   for (const [status, response] of Object.entries(op.responses)) {
     responses[status] = {
@@ -78,6 +97,7 @@ function operationObject(op: ApiOperation): JsonSchema {
     ...(op.description ? { description: op.description } : {}),
     tags: op.tags,
     parameters: [...parameters('path', op.params), ...parameters('query', op.query)],
+    ...(op.body ? { requestBody: requestBody(op.body) } : {}),
     responses,
   };
 }

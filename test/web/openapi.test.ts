@@ -119,6 +119,48 @@ describe('the OpenAPI document', () => {
     expect(API_OPERATIONS.length).toBe(ids.length);
   });
 
+  it('describes a request body when an entry has one (for the routes still to come)', () => {
+    const made = openApiDocument([
+      {
+        method: 'post',
+        path: '/api/conversations/:id/status',
+        operationId: 'changeStatus',
+        summary: 'test entry',
+        tags: ['test'],
+        params: z.object({ id: z.string() }),
+        body: z.strictObject({ status: z.enum(['scheduled', 'done']), note: z.string().max(10).optional() }),
+        responses: { 204: { description: 'Changed.' } },
+      },
+    ]) as { paths: Record<string, Record<string, Json>> };
+    const operation = made.paths['/api/conversations/{id}/status']?.post;
+    expect(operation?.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+    ]);
+    expect(operation?.requestBody).toEqual({
+      required: true,
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: {
+              status: { type: 'string', enum: ['scheduled', 'done'] },
+              note: { type: 'string', maxLength: 10 },
+            },
+            required: ['status'],
+            additionalProperties: false,
+          },
+        },
+      },
+    });
+    expect(Object.keys(operation?.responses as Json)).toEqual(['204', '401', '429']);
+    // A path parameter the entry does not declare is a mistake caught when the document is built.
+    expect(() =>
+      openApiDocument([
+        { method: 'get', path: '/api/x/:id', operationId: 'x', summary: 'x', tags: [], responses: {} },
+      ]),
+    ).toThrow(/params must declare exactly the path's parameters \(id\)/);
+  });
+
   it('is refused without a session or a valid token, like every route', async () => {
     const anonymous = await desk.app.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(anonymous.statusCode).toBe(401);
