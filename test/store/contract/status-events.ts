@@ -138,7 +138,7 @@ export function statusEventTests(h: Harnessed) {
       const { store } = await h.fresh();
       await store.commitMessage(message());
       receiver.answers.push(500, 503, 'hang');
-      const d = dispatcher(store, { timeoutMs: 300 });
+      const d = dispatcher(store, { timeoutMs: 1_000 });
       expect(await d.runOnce()).toBe(1);
       const [afterFirst] = await events(store);
       expect(afterFirst).toMatchObject({ delivery: 'pending', attempts: 1, lastError: 'HTTP 500: refused' });
@@ -181,10 +181,10 @@ export function statusEventTests(h: Harnessed) {
       await store.commitMessage(message());
       receiver.answers.push('hang');
       const withUser = receiver.url.replace('http://', 'http://hook%40desk:p%3Ass@');
-      const d = dispatcher(store, { url: withUser, timeoutMs: 200 });
+      const d = dispatcher(store, { url: withUser, timeoutMs: 1_000 });
       await d.runOnce();
       expect(await events(store)).toMatchObject([
-        { delivery: 'pending', lastError: 'network: no answer within 200 ms' },
+        { delivery: 'pending', lastError: 'network: no answer within 1000 ms' },
       ]);
       await drain(d);
       const basic = `Basic ${Buffer.from('hook@desk:p:ss').toString('base64')}`;
