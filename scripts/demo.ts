@@ -222,6 +222,9 @@ async function main(): Promise<number> {
       INTAKE_SENT_FOLDER: 'Sent',
       // Warnings on loopback are noise (no STARTTLS on the throwaway Dovecot); LOG_LEVEL=info shows the log.
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+      // Set, they make the demo's worker post its status changes to a receiver of the user's (see Webhook).
+      INTAKE_WEBHOOK_URL: process.env.INTAKE_WEBHOOK_URL,
+      INTAKE_WEBHOOK_SECRET: process.env.INTAKE_WEBHOOK_SECRET,
     });
     const worker: WorkerRuntime = await runWorker(config, createLogger({ level: config.LOG_LEVEL }), {
       onCommitted: (job, _ms, outcome) => commits.emit(bare(job.messageId ?? `uid:${job.uid}`), outcome),

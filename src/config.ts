@@ -192,8 +192,23 @@ export const ConfigSchema = z
       .describe(
         'How soon the jobs and mailbox watch of a dead worker process pass to a live one (job lock and lease time)',
       ),
+    INTAKE_WEBHOOK_URL: url(['http:', 'https:'])
+      .optional()
+      .describe('POST a signed JSON event here when a conversation changes status (intake worker)'),
+    INTAKE_WEBHOOK_SECRET: z
+      .string()
+      .min(32, 'at least 32 characters (e.g. openssl rand -hex 32)')
+      .optional()
+      .describe('HMAC-SHA256 key of the webhook signature; required with INTAKE_WEBHOOK_URL'),
   })
   .superRefine((c, ctx) => {
+    if (c.INTAKE_WEBHOOK_URL && !c.INTAKE_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INTAKE_WEBHOOK_SECRET'],
+        message: 'required when INTAKE_WEBHOOK_URL is set (receivers verify the signature with it)',
+      });
+    }
     if (c.INTAKE_IMAP_ACCESS_TOKEN && c.INTAKE_IMAP_ACCESS_TOKEN_FILE) {
       ctx.addIssue({
         code: 'custom',
@@ -250,5 +265,7 @@ export function maskedConfig(config: Config): Record<string, unknown> {
     DATABASE_URL: maskUrl(config.DATABASE_URL),
     INTAKE_SECRET_KEY: mask(config.INTAKE_SECRET_KEY),
     INTAKE_IMAP_ACCESS_TOKEN: mask(config.INTAKE_IMAP_ACCESS_TOKEN),
+    INTAKE_WEBHOOK_URL: maskUrl(config.INTAKE_WEBHOOK_URL),
+    INTAKE_WEBHOOK_SECRET: mask(config.INTAKE_WEBHOOK_SECRET),
   };
 }

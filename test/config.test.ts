@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, maskedConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { createLogger } from '../src/log.js';
 import { SecretValue } from '../src/reader/secret-value.js';
@@ -69,6 +69,63 @@ describe('review desk settings', () => {
     expect(() => loadConfig({ INTAKE_WEB_SECURE_COOKIES: 'yes' })).toThrow(/INTAKE_WEB_SECURE_COOKIES/);
     expect(() => loadConfig({ INTAKE_WEB_SESSION_HOURS: '0' })).toThrow(/INTAKE_WEB_SESSION_HOURS/);
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
+  });
+});
+
+describe('webhook settings', () => {
+  const SECRET = 'whsec-0123456789abcdef0123456789abcdef';
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (error) {
+      return [...(error as ConfigError).problems];
+    }
+  };
+
+  it('is off by default, and takes an http(s) URL with a secret of at least 32 characters', () => {
+    expect(loadConfig({}).INTAKE_WEBHOOK_URL).toBeUndefined();
+    const c = loadConfig({
+      INTAKE_WEBHOOK_URL: 'https://helpdesk.example/hooks',
+      INTAKE_WEBHOOK_SECRET: SECRET,
+    });
+    expect(c).toMatchObject({
+      INTAKE_WEBHOOK_URL: 'https://helpdesk.example/hooks',
+      INTAKE_WEBHOOK_SECRET: SECRET,
+    });
+    expect(
+      loadConfig({ INTAKE_WEBHOOK_URL: 'http://127.0.0.1:9000/', INTAKE_WEBHOOK_SECRET: SECRET }),
+    ).toBeTruthy();
+  });
+
+  it('lists every problem: another scheme, a short secret, a URL without a secret, with the rest', () => {
+    expect(
+      problems({ INTAKE_WEBHOOK_URL: 'ftp://helpdesk.example/', INTAKE_WEBHOOK_SECRET: 'short' }),
+    ).toEqual([
+      'INTAKE_WEBHOOK_URL: a URL starting with http:// or https://',
+      'INTAKE_WEBHOOK_SECRET: at least 32 characters (e.g. openssl rand -hex 32)',
+    ]);
+    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'not a url']) {
+      expect(problems({ INTAKE_WEBHOOK_URL: url, INTAKE_WEBHOOK_SECRET: SECRET })).toHaveLength(1);
+    }
+    const both = problems({ INTAKE_WEBHOOK_URL: 'https://helpdesk.example/', INTAKE_FROM: 'nope' });
+    expect(both).toHaveLength(2);
+    expect(both[1]).toBe(
+      'INTAKE_WEBHOOK_SECRET: required when INTAKE_WEBHOOK_URL is set (receivers verify the signature with it)',
+    );
+  });
+
+  it('masks the secret (and a password in the URL) in check-config', () => {
+    const masked = maskedConfig(
+      loadConfig({
+        INTAKE_WEBHOOK_URL: 'https://hook:pa55@helpdesk.example/h',
+        INTAKE_WEBHOOK_SECRET: SECRET,
+      }),
+    );
+    expect(masked.INTAKE_WEBHOOK_SECRET).toBe('***');
+    expect(masked.INTAKE_WEBHOOK_URL).toBe('https://hook:***@helpdesk.example/h');
+    expect(JSON.stringify(masked)).not.toContain(SECRET);
+    expect(JSON.stringify(masked)).not.toContain('pa55');
   });
 });
 

@@ -11,6 +11,7 @@ import { rowSchemas } from './rows.js';
 import { openSecret } from './secret-box.js';
 import type { SqlDriver, SqlResult, TxSteps } from './sql-driver.js';
 import { isoNow, toJson } from './sql-values.js';
+import { statusEventAccess } from './status-events.js';
 import type {
   CommitInput,
   CommitResult,
@@ -41,6 +42,7 @@ export class SqlStore implements Store {
   private readonly q;
   private readonly changes;
   private readonly desk;
+  private readonly events;
 
   constructor(
     private readonly driver: SqlDriver,
@@ -51,6 +53,7 @@ export class SqlStore implements Store {
     this.q = commitQueries(this.rows, driver.dialect);
     this.changes = changeQueries(this.rows, driver.dialect);
     this.desk = deskAccess((text, params) => this.exec(text, params), isoNow);
+    this.events = statusEventAccess((text, params) => this.exec(text, params), driver.dialect);
   }
 
   /** Runs steps outside a transaction (each statement on its own): for reads and single writes. */
@@ -370,4 +373,10 @@ export class SqlStore implements Store {
   createApiToken: Store['createApiToken'] = (input) => this.desk.createApiToken(input);
   useApiToken: Store['useApiToken'] = (tokenHash, now) => this.desk.useApiToken(tokenHash, now);
   revokeApiToken: Store['revokeApiToken'] = (id) => this.desk.revokeApiToken(id);
+
+  // Status events (written by triggers): the statements live in status-events.ts.
+  claimStatusEvents: Store['claimStatusEvents'] = (input) => this.events.claimStatusEvents(input);
+  settleStatusEvent: Store['settleStatusEvent'] = (id, attempts, outcome) =>
+    this.events.settleStatusEvent(id, attempts, outcome);
+  listStatusEvents: Store['listStatusEvents'] = (filter) => this.events.listStatusEvents(filter);
 }

@@ -12,12 +12,14 @@ export type {
   ConversationState,
 } from './conversation-change.js';
 
+import type { StatusEventStore } from './status-events.js';
+
 /**
  * The service's durable state, behind one interface: SQLite (better-sqlite3) by default, PostgreSQL when
  * DATABASE_URL says so. Every method is atomic on its own; `commitMessage` is the one transaction that turns
  * a read message into its conversation's new state, so that a crash leaves either all of it or none.
  */
-export interface Store {
+export interface Store extends StatusEventStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Applies pending migrations; safe to run from several processes at once. */
   migrate(): Promise<void>;
@@ -143,6 +145,8 @@ export interface Store {
     limit: number;
   }): Promise<(AuditEntry & { id: number; at: string })[]>;
 }
+
+export type { StatusEvent, StatusEventOutcome } from './status-events.js';
 
 export interface MailboxState {
   /** IMAP UIDVALIDITY is a 32-bit unsigned number that imapflow gives as a BigInt: kept as a string. */

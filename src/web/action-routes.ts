@@ -7,6 +7,7 @@ import type { ConversationChange, ConversationState } from '../store/store.js';
 import type { DeskIdentity } from './auth.js';
 import { correctionFromForm, windowsToUtc } from './correction-form.js';
 import { correctionChange, replyChange, statusChange, withdrawalChange } from './desk-actions.js';
+import type { ChangeJson, ReplyProposalJson } from './openapi-actions.js';
 import { type DeskRules, proposedReply, refuseSecrets, replyThread, staffDraft } from './reply-draft.js';
 import { replyPage } from './reply-page.js';
 import type { DeskContext } from './session-routes.js';
@@ -21,13 +22,13 @@ export interface ActionRoutesOptions {
   enqueueReply?: (job: ReplyJob) => Promise<void>;
 }
 
-const Params = z.object({ id: z.string().regex(/^INT-\d{6,12}$/) });
-const FieldParams = Params.extend({ field: CorrectableField });
-const StatusBody = z.strictObject({
+export const Params = z.object({ id: z.string().regex(/^INT-\d{6,12}$/) });
+export const FieldParams = Params.extend({ field: CorrectableField });
+export const StatusBody = z.strictObject({
   status: StaffStatus,
   note: z.string().trim().max(1000).optional(),
 });
-const ReplyBody = z.strictObject({
+export const ReplyBody = z.strictObject({
   text: z.string().trim().min(1).max(20_000),
   awaitCustomer: z.boolean().default(false),
 });
@@ -183,7 +184,7 @@ export function registerActionRoutes(
   });
 
   // ── JSON API ────────────────────────────────────────────────────────────────────────────────────
-  app.post('/api/conversations/:id/corrections', async (request) => {
+  app.post('/api/conversations/:id/corrections', async (request): Promise<ChangeJson> => {
     params(Params, request.params);
     const raw = body(request);
     const input = parse(
@@ -192,11 +193,15 @@ export function registerActionRoutes(
     );
     return correct(request, input);
   });
-  app.delete('/api/conversations/:id/corrections/:field', async (request) => withdraw(request));
-  app.post('/api/conversations/:id/status', async (request) =>
-    move(request, parse(StatusBody, body(request))),
+  app.delete(
+    '/api/conversations/:id/corrections/:field',
+    async (request): Promise<ChangeJson> => withdraw(request),
   );
-  app.get('/api/conversations/:id/reply', async (request) => {
+  app.post(
+    '/api/conversations/:id/status',
+    async (request): Promise<ChangeJson> => move(request, parse(StatusBody, body(request))),
+  );
+  app.get('/api/conversations/:id/reply', async (request): Promise<ReplyProposalJson> => {
     const { id } = params(Params, request.params);
     const { thread, text } = await proposal(id);
     return { proposal: { ...thread, text } };

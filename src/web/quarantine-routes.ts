@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { IntakeError } from '../errors.js';
-import { Status } from '../record/schema.js';
+import { DeskStatus } from '../record/desk-status.js';
 import type { QuarantineRecord } from '../store/store.js';
 import type { ReplayResult } from '../worker/replay.js';
 import type { DeskIdentity } from './auth.js';
+import type { QuarantinePageJson, ReprocessJson } from './openapi-quarantine.js';
 import {
   QUARANTINE_PAGE_SIZE,
   type QuarantineQuery,
@@ -17,21 +18,21 @@ import type { Reprocess } from './reprocess-capability.js';
 import type { DeskContext } from './session-routes.js';
 import { WebError } from './web-error.js';
 
-const QuarantineQuerySchema = z
-  .strictObject({
-    resolved: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['0', '1', 'false', 'true']).optional()),
-    page: z.coerce.number().int().min(1).max(100_000).default(1),
-    limit: z.coerce.number().int().min(1).max(200).default(QUARANTINE_PAGE_SIZE),
-  })
-  .transform(
-    (q): QuarantineQuery => ({
-      includeResolved: q.resolved === '1' || q.resolved === 'true',
-      page: q.page,
-      limit: q.limit,
-    }),
-  );
+/** The quarantine list's query string (page and API alike). */
+export const QuarantineQueryParams = z.strictObject({
+  resolved: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['0', '1', 'false', 'true']).optional()),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce.number().int().min(1).max(200).default(QUARANTINE_PAGE_SIZE),
+});
+const QuarantineQuerySchema = QuarantineQueryParams.transform(
+  (q): QuarantineQuery => ({
+    includeResolved: q.resolved === '1' || q.resolved === 'true',
+    page: q.page,
+    limit: q.limit,
+  }),
+);
 
-const Params = z.object({
+export const QuarantineParams = z.object({
   id: z
     .string()
     .regex(/^[1-9]\d{0,14}$/)
@@ -66,7 +67,7 @@ async function loadQuarantine(ctx: DeskContext, raw: unknown): Promise<Quarantin
     ctx.store.countQuarantine(),
   ]);
   const counts = emptyCounts();
-  for (const status of Status.options) {
+  for (const status of DeskStatus.options) {
     counts[status] = perStatus[status];
     counts.all += perStatus[status];
   }
@@ -94,7 +95,7 @@ export function registerQuarantineRoutes(
     request: FastifyRequest,
     identity: DeskIdentity,
   ): Promise<{ entry: QuarantineRecord; result: ReplayResult }> => {
-    const parsed = Params.safeParse(request.params);
+    const parsed = QuarantineParams.safeParse(request.params);
     const before = parsed.success ? await ctx.store.getQuarantine(parsed.data.id) : null;
     if (!before) throw new WebError('not_found', 404, 'There is no such quarantine entry.');
     if (before.resolvedAt) {
@@ -168,7 +169,7 @@ export function registerQuarantineRoutes(
     );
   });
 
-  app.get('/api/quarantine', async (request) => {
+  app.get('/api/quarantine', async (request): Promise<QuarantinePageJson> => {
     const { query, entries, total, quarantined } = await loadQuarantine(ctx, request.query);
     return {
       total,
@@ -189,7 +190,7 @@ export function registerQuarantineRoutes(
       .send(reprocessResultPage({ entry, result, signedIn: signedInOf(identity) }));
   });
 
-  app.post('/api/quarantine/:id/reprocess', async (request) => {
+  app.post('/api/quarantine/:id/reprocess', async (request): Promise<ReprocessJson> => {
     const { entry, result } = await reprocess(request, request.desk!);
     return { quarantine: entry, result };
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { IntakeError } from '../errors.js';
 import { DeskStatus } from '../record/desk-status.js';
 import type { Store } from '../store/store.js';
+import type { QueueJson } from './openapi-conversations.js';
 import { emptyCounts, type FilterValues, type QueueView, queueErrorPage, queuePage } from './queue-page.js';
 import { FILTER_KEYS, parseQueueQuery, toFilter } from './queue-query.js';
 import type { DeskContext } from './session-routes.js';
@@ -62,7 +63,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: DeskContext, time
       .send(queuePage({ view, now: ctx.now().getTime(), signedIn, timeZone }));
   });
 
-  app.get('/api/conversations', async (request) => {
+  app.get('/api/conversations', async (request): Promise<QueueJson> => {
     const { query, rows, total, counts } = await loadQueue(ctx.store, request.query, timeZone);
     return {
       total,

@@ -1,23 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ConversationRecord } from '../conversation/record.js';
 import type { DeskIdentity } from './auth.js';
 import { messagePage } from './login-page.js';
 import { shippedMissingWording } from './missing-wording.js';
+import { type RecordJson, RecordParams, type RevealJson, SecretParams } from './openapi-conversations.js';
 import { recordPage } from './record-page.js';
 import { type RecordView, recordView } from './record-view.js';
 import { type RevealedSecret, revealPage } from './reveal-page.js';
 import type { DeskContext } from './session-routes.js';
 import { WebError } from './web-error.js';
 
-/** Conversation ids are the store's `INT-` numbers; anything else cannot name one. */
-const RecordParams = z.object({ id: z.string().regex(/^INT-\d{6,12}$/) });
-const SecretParams = RecordParams.extend({
-  secretId: z
-    .string()
-    .regex(/^[1-9]\d{0,14}$/)
-    .transform(Number),
-});
 const AUDIT_SHOWN = 200;
 
 const notFound = () => new WebError('not_found', 404, 'There is no such conversation or secret.');
@@ -117,7 +110,7 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: DeskContext, zon
       .send(recordPage({ ...loaded, zone, wording, signedIn: signedIn(request.desk!) }));
   });
 
-  app.get('/api/conversations/:id', async (request) => {
+  app.get('/api/conversations/:id', async (request): Promise<RecordJson> => {
     const { id } = parseParams(RecordParams, request.params);
     const loaded = await loadRecord(ctx, id);
     if (!loaded) throw notFound();
@@ -134,6 +127,7 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: DeskContext, zon
 
   app.post('/api/conversations/:id/secrets/:secretId/reveal', async (request, reply) => {
     const secret = await reveal(ctx, request, request.desk!, request.params);
-    return noStore(reply).send({ secret });
+    const body: RevealJson = { secret };
+    return noStore(reply).send(body);
   });
 }

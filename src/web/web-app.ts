@@ -8,6 +8,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  type RouteOptions,
 } from 'fastify';
 import type { Logger } from 'pino';
 import type { ReplyJob } from '../queue/jobs.js';
@@ -18,6 +19,7 @@ import { authenticate, type DeskIdentity } from './auth.js';
 import { sameSecret } from './desk-secrets.js';
 import { messagePage } from './login-page.js';
 import { createLoginThrottle } from './login-throttle.js';
+import { registerOpenApiRoutes } from './openapi-routes.js';
 import { dummyHash } from './passwords.js';
 import { registerQuarantineRoutes } from './quarantine-routes.js';
 import { registerQueueRoutes } from './queue-routes.js';
@@ -60,6 +62,8 @@ export interface WebAppOptions {
   messageIdDomain?: string;
   /** Puts a staff reply on the reply queue at once; without it the worker's outbox sweep sends it. */
   enqueueReply?: (job: ReplyJob) => Promise<void>;
+  /** Sees every route as it is added (the OpenAPI test checks that each /api/ route is documented). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 const CSS = readFileSync(new URL('./desk.css', import.meta.url), 'utf8');
@@ -78,6 +82,7 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
     trustProxy: options.trustProxy && options.trustProxy.length > 0 ? options.trustProxy : false,
     bodyLimit: 64 * 1024,
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   const mode = options.secureCookies ?? 'auto';
   const failures = options.loginFailures ?? { max: 5, windowMs: 15 * 60_000 };
   const context: DeskContext = {
@@ -189,5 +194,6 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
     messageIdDomain: options.messageIdDomain ?? 'intake.hosting.example',
     enqueueReply: options.enqueueReply,
   });
+  registerOpenApiRoutes(app);
   return app;
 }

@@ -20,6 +20,7 @@ import { createReader } from '../reader/read-message.js';
 import { shippedRules } from '../rule-engine/load-rules.js';
 import { createStore, parseSecretKey } from '../store/index.js';
 import type { Store } from '../store/store.js';
+import { createWebhookDispatcher } from '../webhook/webhook-dispatcher.js';
 import { createIngest, type IngestOutcome } from './ingest.js';
 import { createSendReply, type SendOutcome } from './send-reply.js';
 
@@ -250,7 +251,24 @@ export async function runWorker(
       );
     },
   );
-  log.info({ msg: 'worker started', database: store.kind, mailbox: source.mailbox });
+  // Status changes are captured by the database's triggers whether or not a webhook is configured; only
+  // their delivery needs one.
+  const webhook =
+    config.INTAKE_WEBHOOK_URL && config.INTAKE_WEBHOOK_SECRET
+      ? createWebhookDispatcher({
+          store,
+          url: config.INTAKE_WEBHOOK_URL,
+          secret: config.INTAKE_WEBHOOK_SECRET,
+          log: log.child({ component: 'webhook' }),
+        })
+      : null;
+  webhook?.start();
+  log.info({
+    msg: 'worker started',
+    database: store.kind,
+    mailbox: source.mailbox,
+    webhook: webhook !== null,
+  });
 
   let stopped = false;
   return {
@@ -263,6 +281,7 @@ export async function runWorker(
       stopped = true;
       clearInterval(sweeper);
       await leased.stop();
+      await webhook?.stop();
       // Finish the jobs in flight rather than abandon them: their locks would otherwise hold them.
       await Promise.allSettled([ingestWorker.close(), replyWorker.close()]);
       await Promise.allSettled([queues.close(), mailer.close(), source.close()]);

@@ -46,6 +46,22 @@ describe('intake check-config against real servers', () => {
     expect(stdout).not.toContain(h.env.INTAKE_SECRET_KEY);
   });
 
+  it('masks the webhook secret it prints', async () => {
+    const secret = 'whsec-cli-0123456789abcdef0123456789abcdef';
+    const { code, stdout } = await checkConfig({
+      ...h.env,
+      INTAKE_WEBHOOK_URL: 'https://helpdesk.example/hooks',
+      INTAKE_WEBHOOK_SECRET: secret,
+    });
+    expect(code).toBe(0);
+    const printed = JSON.parse(stdout.slice(0, stdout.indexOf('\n\n')));
+    expect(printed).toMatchObject({
+      INTAKE_WEBHOOK_URL: 'https://helpdesk.example/hooks',
+      INTAKE_WEBHOOK_SECRET: '***',
+    });
+    expect(stdout).not.toContain(secret);
+  });
+
   it('fails, naming each broken connection, and still masks what it prints', async () => {
     const wrong = h.env.INTAKE_IMAP_URL!.replace(
       `:${encodeURIComponent(h.dovecot.password)}@`,

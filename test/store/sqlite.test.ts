@@ -61,7 +61,7 @@ describe('SQLite store shared by several processes', () => {
     const db = new Database(path, { readonly: true });
     try {
       const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-      expect(count('SELECT COUNT(*) AS n FROM schema_migrations')).toBe(4);
+      expect(count('SELECT COUNT(*) AS n FROM schema_migrations')).toBe(5);
       expect(count('SELECT COUNT(*) AS n FROM conversations')).toBe(threads * 2);
       expect(count('SELECT COUNT(*) AS n FROM messages')).toBe(threads * (processes + 1));
       expect(count("SELECT COUNT(*) AS n FROM messages WHERE message_id LIKE '%shared%'")).toBe(threads);

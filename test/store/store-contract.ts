@@ -6,6 +6,7 @@ import { type StoreHarness, useHarness } from './contract/harness.js';
 import { listTests, stateTests } from './contract/misc.js';
 import { outboxTests, secretTests } from './contract/outbox.js';
 import { queueFilterTests } from './contract/queue-filters.js';
+import { statusEventTests } from './contract/status-events.js';
 import { timingTests } from './contract/timing.js';
 
 export type { StoreHarness } from './contract/harness.js';
@@ -24,5 +25,6 @@ export function storeContract(harness: StoreHarness): void {
     deskAccessTests(h);
     queueFilterTests(h);
     actionTests(h);
+    statusEventTests(h);
   });
 }

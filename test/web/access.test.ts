@@ -13,7 +13,12 @@ afterEach(async () => {
 });
 
 const PAGES = ['/', '/?status=ready', '/?page=2', '/no-such-page'];
-const API = ['/api/conversations', '/api/conversations?status=needs_review', '/api/nothing-here'];
+const API = [
+  '/api/conversations',
+  '/api/conversations?status=needs_review',
+  '/api/openapi.json',
+  '/api/nothing-here',
+];
 
 describe('every route but the sign-in page, the stylesheet and /healthz needs a session or a token', () => {
   it('sends anonymous browsers to /login and answers 401 JSON on the API', async () => {

@@ -3,6 +3,7 @@ import { sha256Hex } from '../../src/web/desk-secrets.js';
 import { message } from '../store/contract/fixtures.js';
 import { type TestDatabases, testDatabases } from '../support/postgres.js';
 import { type Desk, EMAIL, openDesk, PASSWORD, postLogin, signIn } from './support/desk.js';
+import { undocumentedParts } from './support/openapi-validate.js';
 import { SECRET_VALUE, seedRecords } from './support/record-fixture.js';
 
 /** The same desk on PostgreSQL (127.0.0.1; an unreachable server fails the file). */
@@ -87,6 +88,32 @@ describe('the review desk on PostgreSQL', () => {
         action: 'secret.revealed',
         details: { secretId: 1 },
       });
+    } finally {
+      await records.close();
+    }
+  });
+
+  it('answers the API as its OpenAPI document says (timestamps and JSON as PostgreSQL returns them)', async () => {
+    const records = await openDesk({}, await databases.fresh());
+    try {
+      await seedRecords(records.store);
+      const get = (method: 'GET' | 'POST', url: string) =>
+        records.app.inject({ method, url, headers: { authorization: `Bearer ${records.token}` } });
+      const doc = (await get('GET', '/api/openapi.json')).json();
+      const checks: [res: Awaited<ReturnType<typeof get>>, method: string, path: string][] = [
+        [await get('GET', '/api/conversations'), 'get', '/api/conversations'],
+        [await get('GET', '/api/conversations/INT-000001'), 'get', '/api/conversations/{id}'],
+        [await get('GET', '/api/conversations/INT-000003'), 'get', '/api/conversations/{id}'],
+        [
+          await get('POST', '/api/conversations/INT-000001/secrets/1/reveal'),
+          'post',
+          '/api/conversations/{id}/secrets/{secretId}/reveal',
+        ],
+      ];
+      for (const [res, method, path] of checks) {
+        expect(res.statusCode, path).toBe(200);
+        expect(undocumentedParts(doc, method, path, res.statusCode, res.json()), path).toEqual([]);
+      }
     } finally {
       await records.close();
     }

@@ -13,7 +13,7 @@ export function migrationTests(h: Harnessed) {
       await Promise.all([a!.migrate(), b!.migrate(), c!.migrate()]);
       await a!.migrate();
       const versions = await h.raw(url, 'SELECT version FROM schema_migrations ORDER BY version');
-      expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
+      expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5]);
       await b!.ping();
       expect((await a!.commitMessage(message())).conversationId).toBe('INT-000001');
     });
