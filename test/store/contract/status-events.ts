@@ -64,7 +64,11 @@ export function statusEventTests(h: Harnessed) {
       expect(await events(store, id)).toHaveLength(1);
       await store.commitMessage(message({ inReplyTo: first.message.messageId, status: 'ready' }));
       await h.raw(url, 'UPDATE conversations SET status = ? WHERE id = ?', ['needs_review', id]);
-      // The trigger does not care which statuses exist (the desk adds some).
+      // Not a message of an existing conversation that changes nothing (no decision).
+      await store.commitMessage(message({ inReplyTo: first.message.messageId, noDecision: true }));
+      expect(await events(store)).toHaveLength(3);
+      // The trigger does not care which statuses exist (the desk added some; the store itself refuses to
+      // load a row with a status it does not know, so this one is written last).
       await h.raw(url, 'UPDATE conversations SET status = ? WHERE id = ?', ['some_future_status', id]);
       const all = await events(store, id);
       expect(all.map((e) => [e.from, e.to])).toEqual([
@@ -74,9 +78,6 @@ export function statusEventTests(h: Harnessed) {
         ['needs_review', 'some_future_status'],
       ]);
       expect(all.every((e) => !Number.isNaN(Date.parse(e.at)) && e.attempts === 0)).toBe(true);
-      // Not a message of an existing conversation that changes nothing (no decision).
-      await store.commitMessage(message({ inReplyTo: first.message.messageId, noDecision: true }));
-      expect(await events(store)).toHaveLength(4);
     });
 
     it('delivers a change made by commitMessage and one made by a direct UPDATE, each once, signed', async () => {
