@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { IntakeError } from '../errors.js';
 import { imapAccessToken } from '../mailbox/access-token.js';
 import { createMailboxSource, type MailboxSource } from '../mailbox/imap-source.js';
 import { createQueues, type Queues } from '../queue/queues.js';
@@ -13,6 +14,32 @@ export interface ReprocessCapabilityOptions {
   config: Config;
   store: Store;
   logger: Logger;
+  /** How long a reprocess may take before the desk answers 502 (BullMQ waits for Redis without end). */
+  timeoutMs?: number;
+}
+
+const TIMEOUT_MS = 20_000;
+
+/** The staff member waits on the answer: a mailbox or queue that does not answer must not hang the page. */
+async function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new IntakeError(
+            'reprocess_timeout',
+            `the mailbox or the ingest queue did not answer within ${ms / 1000} s`,
+          ),
+        ),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface ReprocessCapability {
@@ -70,7 +97,9 @@ export function createReprocessCapability(options: ReprocessCapabilityOptions): 
         actor,
         log: logger,
       });
-      return replay.entry(entry);
+      // If the queue is what does not answer, the message is already back in the watched mailbox, where the
+      // worker finds it by its new UID: it is late, not lost.
+      return within(options.timeoutMs ?? TIMEOUT_MS, replay.entry(entry));
     },
     async close() {
       if (!parts) return;

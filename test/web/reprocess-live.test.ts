@@ -20,10 +20,10 @@ let capabilityStore: Store;
 let capability: ReprocessCapability;
 
 /** A message in the Quarantine folder with its entry in the store, as the worker leaves one. */
-async function quarantined(subject: string) {
+async function quarantined(subject: string, store: Store = desk.store) {
   const mail = customerMail({ subject, body: 'Hello,\n\nPlease reinstall Debian 12 on SRV-5150.\n' });
   const uid = await h.dovecot.append('Quarantine', mail.raw);
-  const id = await desk.store.quarantine({
+  const id = await store.quarantine({
     mailbox: 'INBOX',
     uidValidity: '1',
     uid,
@@ -144,5 +144,39 @@ describe('Reprocess against a real mailbox and queue', () => {
     expect(res.json()).toMatchObject({ result: { action: 'not_found' }, quarantine: { resolvedAt: null } });
     const [entry] = await desk.store.listAudit({ subject: `quarantine:${gone.id}`, limit: 5 });
     expect(entry?.details).toMatchObject({ result: { action: 'not_found' }, after: { resolvedAt: null } });
+  }, 60_000);
+});
+
+describe('Reprocess when Redis does not answer', () => {
+  it('answers 502 within its time limit instead of hanging, audited, and the message is back in INBOX', async () => {
+    // Nothing listens on port 9 here: BullMQ would retry without end, the desk must not wait with it.
+    let silent: ReprocessCapability | null = null;
+    const other = await openDesk({ reprocess: (id, actor) => silent!.reprocess(id, actor) });
+    silent = createReprocessCapability({
+      config: { ...h.config, REDIS_URL: 'redis://127.0.0.1:9' },
+      store: other.store,
+      logger: pino({ level: 'silent' }),
+      timeoutMs: 1_500,
+    })!;
+    try {
+      const entry = await quarantined('Reinstall, Redis away', other.store);
+      const started = Date.now();
+      const res = await other.app.inject({
+        method: 'POST',
+        url: `/api/quarantine/${entry.id}/reprocess`,
+        headers: { authorization: `Bearer ${other.token}` },
+      });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(res.statusCode).toBe(502);
+      expect(res.json().error).toMatchObject({ code: 'reprocess_failed' });
+      expect(res.json().error.message).toContain('reprocess_timeout');
+      const [audit] = await other.store.listAudit({ subject: `quarantine:${entry.id}`, limit: 1 });
+      expect(audit?.details).toMatchObject({ result: { action: 'failed', error: 'reprocess_timeout' } });
+      // Moved before the queue was asked: the worker finds it in INBOX by its new UID.
+      expect((await h.dovecot.list('INBOX')).map((m) => m.messageId)).toContain(entry.messageId);
+    } finally {
+      await other.close();
+      await silent?.close();
+    }
   }, 60_000);
 });
