@@ -40,7 +40,7 @@ export const ConfigSchema = z
     INTAKE_FROM: z
       .email()
       .default('support@hosting.example')
-      .describe('The support address: replies come from it, and mail from it is our own'),
+      .describe('The support address: replies come from it, and mail from it is our own and never answered'),
     INTAKE_OWN_ADDRESSES: list.describe(
       'More addresses of ours (comma-separated) whose mail is never answered',
     ),
@@ -52,7 +52,7 @@ export const ConfigSchema = z
     INTAKE_DEFAULT_LANGUAGE: z
       .enum(['fr', 'en'])
       .default('en')
-      .describe('Language when a message does not tell'),
+      .describe('Language when a message gives no clue at all'),
     INTAKE_PROVIDER_DOMAINS: list.describe(
       'Our own domains (comma-separated): hosts and links on them are never a customer server (the domain of INTAKE_FROM is always one)',
     ),
@@ -64,15 +64,18 @@ export const ConfigSchema = z
       .min(1)
       .optional()
       .describe(
-        'Customer directory (CSV or JSON): senders must be contacts of the account owning the named server',
+        'Customer directory file (CSV or JSON, as `intake parse --directory`): senders must be contacts of the account owning the named server',
       ),
     INTAKE_MAX_MESSAGE_BYTES: z.coerce
       .number()
       .int()
       .positive()
       .default(50 * 1024 * 1024)
-      .describe('Larger messages are refused and quarantined'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      .describe('Larger messages are refused (message_too_large) and quarantined'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .describe('Pino log level of every command'),
     NODE_ENV: z.string().default('development').describe('"production" makes INTAKE_SECRET_KEY mandatory'),
     INTAKE_IMAP_URL: url(['imap:', 'imaps:'])
       .optional()
@@ -89,7 +92,7 @@ export const ConfigSchema = z
       .min(1)
       .optional()
       .describe(
-        'A file holding the OAuth2 access token, read again for each new IMAP connection (whatever refreshes the token rewrites it)',
+        "A file holding the OAuth2 access token, read again for each new IMAP connection: providers' tokens live about an hour, so let whatever refreshes it (a sidecar, a cron job, a mounted secret) rewrite the file; not with INTAKE_IMAP_ACCESS_TOKEN",
       ),
     INTAKE_SMTP_URL: url(['smtp:', 'smtps:'])
       .optional()
@@ -106,7 +109,7 @@ export const ConfigSchema = z
       .string()
       .optional()
       .describe(
-        "32-byte key (64 hex characters or base64) encrypting customers' passwords at rest; required in production",
+        "32-byte AES-256-GCM key (64 hex characters or base64) encrypting customers' passwords at rest; required in production",
       ),
     PORT: z.coerce
       .number()
@@ -144,23 +147,25 @@ export const ConfigSchema = z
       .string()
       .regex(/^[$A-Za-z][\w$-]*$/, 'an IMAP keyword')
       .optional()
-      .describe('Flag processed messages with this keyword instead of moving them'),
+      .describe('Flag processed messages with this keyword (e.g. $IntakeProcessed) instead of moving them'),
     INTAKE_QUARANTINE_FOLDER: z
       .string()
       .min(1)
       .default('Quarantine')
-      .describe('Where unreadable messages go'),
+      .describe('Where a message that cannot be read goes (its reason is in the store)'),
     INTAKE_SENT_FOLDER: z
       .string()
       .min(1)
       .optional()
-      .describe('Append each sent reply to this folder (e.g. Sent)'),
+      .describe(
+        'APPEND each sent reply to this folder (e.g. Sent); also lets an interrupted send be settled',
+      ),
     INTAKE_REPLY_DAILY_LIMIT: z.coerce
       .number()
       .int()
       .positive()
       .default(10)
-      .describe('Most automatic replies to one address in 24 hours'),
+      .describe('Most automatic replies to one address in 24 hours (and never more than 3 in 10 minutes)'),
     INTAKE_INGEST_CONCURRENCY: z.coerce
       .number()
       .int()
@@ -199,7 +204,9 @@ export const ConfigSchema = z
       .string()
       .min(32, 'at least 32 characters (e.g. openssl rand -hex 32)')
       .optional()
-      .describe('HMAC-SHA256 key of the webhook signature; required with INTAKE_WEBHOOK_URL'),
+      .describe(
+        'HMAC-SHA256 key of the webhook signature, at least 32 characters (openssl rand -hex 32); required with INTAKE_WEBHOOK_URL',
+      ),
   })
   .superRefine((c, ctx) => {
     if (c.INTAKE_WEBHOOK_URL && !c.INTAKE_WEBHOOK_SECRET) {
@@ -231,11 +238,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
 }
 
+/** Optional for `parse` and the desk, but the worker cannot run without them (also listed in the reference). */
+export const WORKER_REQUIRED_KEYS = [
+  'INTAKE_IMAP_URL',
+  'INTAKE_SMTP_URL',
+] as const satisfies readonly (keyof Config)[];
+
 /** What `intake worker` needs beyond `parse`: every missing piece listed at once. */
 export function requireWorkerConfig(config: Config): void {
   const problems: string[] = [];
-  if (!config.INTAKE_IMAP_URL) problems.push('INTAKE_IMAP_URL: required to run the worker');
-  if (!config.INTAKE_SMTP_URL) problems.push('INTAKE_SMTP_URL: required to run the worker');
+  for (const key of WORKER_REQUIRED_KEYS) {
+    if (!config[key]) problems.push(`${key}: required to run the worker`);
+  }
   if (config.NODE_ENV === 'production' && !config.INTAKE_SECRET_KEY) {
     problems.push(
       "INTAKE_SECRET_KEY: required in production (customers' passwords are stored encrypted with it)",
@@ -244,11 +258,27 @@ export function requireWorkerConfig(config: Config): void {
   if (problems.length > 0) throw new ConfigError(problems);
 }
 
+/**
+ * What `intake check-config` hides: `secret` values are replaced whole, `url-password` values keep everything
+ * but the password. One table so that the printed configuration and the generated reference
+ * (config-reference.ts) cannot disagree about what is secret.
+ */
+export const MASKED_KEYS = {
+  INTAKE_IMAP_URL: 'url-password',
+  INTAKE_SMTP_URL: 'url-password',
+  REDIS_URL: 'url-password',
+  DATABASE_URL: 'url-password',
+  INTAKE_SECRET_KEY: 'secret',
+  INTAKE_IMAP_ACCESS_TOKEN: 'secret',
+  INTAKE_WEBHOOK_URL: 'url-password',
+  INTAKE_WEBHOOK_SECRET: 'secret',
+} as const satisfies Partial<Record<keyof Config, 'secret' | 'url-password'>>;
+
 /** The configuration as `intake check-config` prints it: passwords, tokens and keys masked. */
 export function maskedConfig(config: Config): Record<string, unknown> {
   const mask = (value: unknown) => (value === undefined ? undefined : '***');
-  const maskUrl = (value: string | undefined) => {
-    if (!value) return value;
+  const maskUrl = (value: unknown) => {
+    if (typeof value !== 'string' || !value) return value;
     try {
       const u = new URL(value);
       if (u.password) u.password = '***';
@@ -257,15 +287,9 @@ export function maskedConfig(config: Config): Record<string, unknown> {
       return '***';
     }
   };
-  return {
-    ...config,
-    INTAKE_IMAP_URL: maskUrl(config.INTAKE_IMAP_URL),
-    INTAKE_SMTP_URL: maskUrl(config.INTAKE_SMTP_URL),
-    REDIS_URL: maskUrl(config.REDIS_URL),
-    DATABASE_URL: maskUrl(config.DATABASE_URL),
-    INTAKE_SECRET_KEY: mask(config.INTAKE_SECRET_KEY),
-    INTAKE_IMAP_ACCESS_TOKEN: mask(config.INTAKE_IMAP_ACCESS_TOKEN),
-    INTAKE_WEBHOOK_URL: maskUrl(config.INTAKE_WEBHOOK_URL),
-    INTAKE_WEBHOOK_SECRET: mask(config.INTAKE_WEBHOOK_SECRET),
-  };
+  const masked: Record<string, unknown> = { ...config };
+  for (const [key, how] of Object.entries(MASKED_KEYS)) {
+    masked[key] = how === 'secret' ? mask(masked[key]) : maskUrl(masked[key]);
+  }
+  return masked;
 }
