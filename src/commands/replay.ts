@@ -1,8 +1,7 @@
 import { userInfo } from 'node:os';
 import type { Logger } from 'pino';
 import { type Config, requireWorkerConfig } from '../config.js';
-import { imapAccessToken } from '../mailbox/access-token.js';
-import { createMailboxSource } from '../mailbox/imap-source.js';
+import { mailboxSourceFromConfig } from '../mailbox/source-from-config.js';
 import { createQueues } from '../queue/queues.js';
 import { createStore, parseSecretKey } from '../store/index.js';
 import { createReplay, type ReplayResult } from '../worker/replay.js';
@@ -27,19 +26,8 @@ export async function replayCommand(
   const secretKey = config.INTAKE_SECRET_KEY ? parseSecretKey(config.INTAKE_SECRET_KEY) : null;
   const store = await createStore(config.DATABASE_URL, { secretKey });
   const queues = createQueues(config.REDIS_URL, config.INTAKE_QUEUE_PREFIX);
-  const source = createMailboxSource({
-    url: config.INTAKE_IMAP_URL!,
-    accessToken: imapAccessToken({
-      token: config.INTAKE_IMAP_ACCESS_TOKEN,
-      file: config.INTAKE_IMAP_ACCESS_TOKEN_FILE,
-    }),
-    processedFolder: config.INTAKE_PROCESSED_FOLDER,
-    processedKeyword: config.INTAKE_PROCESSED_KEYWORD,
-    quarantineFolder: config.INTAKE_QUARANTINE_FOLDER,
-    // Replay never watches the mailbox, so it never moves the position.
-    positions: { get: async () => null, set: async () => {} },
-    logger: log.child({ component: 'mailbox' }),
-  });
+  // Replay never watches the mailbox, so it never moves the position.
+  const source = mailboxSourceFromConfig(config, { logger: log });
   try {
     await store.migrate();
     const replay = createReplay({

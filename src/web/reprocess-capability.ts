@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { IntakeError } from '../errors.js';
-import { imapAccessToken } from '../mailbox/access-token.js';
-import { createMailboxSource, type MailboxSource } from '../mailbox/imap-source.js';
+import { mailboxSourceFromConfig } from '../mailbox/source-from-config.js';
+import type { MailboxSource } from '../mailbox/source-types.js';
 import { createQueues, type Queues } from '../queue/queues.js';
 import type { Store } from '../store/store.js';
 import { createReplay, type ReplayResult } from '../worker/replay.js';
@@ -54,24 +54,11 @@ export interface ReprocessCapability {
  */
 export function createReprocessCapability(options: ReprocessCapabilityOptions): ReprocessCapability | null {
   const { config, store, logger } = options;
-  const imapUrl = config.INTAKE_IMAP_URL;
-  if (!imapUrl) return null;
+  if (!config.INTAKE_IMAP_URL) return null;
   let parts: { source: MailboxSource; queues: Queues } | null = null;
   const open = () => {
     parts ??= {
-      source: createMailboxSource({
-        url: imapUrl,
-        accessToken: imapAccessToken({
-          token: config.INTAKE_IMAP_ACCESS_TOKEN,
-          file: config.INTAKE_IMAP_ACCESS_TOKEN_FILE,
-        }),
-        processedFolder: config.INTAKE_PROCESSED_FOLDER,
-        processedKeyword: config.INTAKE_PROCESSED_KEYWORD,
-        quarantineFolder: config.INTAKE_QUARANTINE_FOLDER,
-        // Never watched from here, so the position never moves.
-        positions: { get: async () => null, set: async () => {} },
-        logger: logger.child({ component: 'mailbox' }),
-      }),
+      source: mailboxSourceFromConfig(config, { logger }),
       queues: createQueues(config.REDIS_URL, config.INTAKE_QUEUE_PREFIX, (err, source) =>
         logger.warn({ err, source }, 'redis connection failed'),
       ),

@@ -3,10 +3,9 @@ import { type Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { type Config, requireWorkerConfig } from '../config.js';
 import { loadDirectory } from '../directory/load-directory.js';
-import { imapAccessToken } from '../mailbox/access-token.js';
-import { createMailboxSource } from '../mailbox/imap-source.js';
 import { parseImapUrl } from '../mailbox/imap-url.js';
 import { runLeasedSource } from '../mailbox/leased-source.js';
+import { mailboxSourceFromConfig } from '../mailbox/source-from-config.js';
 import { classifySendFailure } from '../mailer/classify.js';
 import { createMailer } from '../mailer/smtp-mailer.js';
 import { createAdvance } from '../pipeline/advance.js';
@@ -91,20 +90,12 @@ export async function runWorker(
     log.warn({ msg: 'Redis unreachable; retrying', source, suppressed, err: err.message }),
   );
   const queues = createQueues(config.REDIS_URL, prefix, redisErrors);
-  const source = createMailboxSource({
-    url: config.INTAKE_IMAP_URL!,
-    accessToken: imapAccessToken({
-      token: config.INTAKE_IMAP_ACCESS_TOKEN,
-      file: config.INTAKE_IMAP_ACCESS_TOKEN_FILE,
-    }),
-    processedFolder: config.INTAKE_PROCESSED_FOLDER,
-    processedKeyword: config.INTAKE_PROCESSED_KEYWORD,
-    quarantineFolder: config.INTAKE_QUARANTINE_FOLDER,
+  const source = mailboxSourceFromConfig(config, {
+    logger: log,
     positions: {
       get: (mailbox) => store.getMailboxState(mailbox),
       set: (mailbox, state) => store.setMailboxState(mailbox, state),
     },
-    logger: log.child({ component: 'mailbox' }),
   });
   const mailer = createMailer({
     url: config.INTAKE_SMTP_URL!,
