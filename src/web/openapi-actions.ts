@@ -3,7 +3,13 @@ import { CORRECTABLE } from '../conversation/correction-fields.js';
 import { DeskStatus } from '../record/desk-status.js';
 import type { ConversationChangeResult } from '../store/store.js';
 import { FieldParams, Params, ReplyBody, StatusBody } from './action-routes.js';
-import { ApiError, type ApiOperation, apiSchemas } from './openapi-registry.js';
+import {
+  ApiError,
+  type ApiOperation,
+  apiSchemas,
+  type DocumentedShape,
+  type Same,
+} from './openapi-registry.js';
 import type { ReplyThread } from './reply-draft.js';
 
 /**
@@ -122,9 +128,7 @@ export const actionOperations: readonly ApiOperation[] = [
   },
 ];
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Assert<T extends true> = T;
 export type DocumentedActionShapes = [
-  Assert<Same<Omit<ChangeJson, 'id'>, ConversationChangeResult>>,
-  Assert<Same<Omit<ReplyProposalJson['proposal'], 'text'>, ReplyThread>>,
+  DocumentedShape<Same<Omit<ChangeJson, 'id'>, ConversationChangeResult>>,
+  DocumentedShape<Same<Omit<ReplyProposalJson['proposal'], 'text'>, ReplyThread>>,
 ];

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { DeskStatus } from '../record/desk-status.js';
 import { Window } from '../record/schema.js';
 import type { ConversationSummary } from '../store/store.js';
-import { ApiError, type ApiOperation, apiSchemas } from './openapi-registry.js';
+import {
+  ApiError,
+  type ApiOperation,
+  apiSchemas,
+  type DocumentedShape,
+  type Same,
+} from './openapi-registry.js';
 import type { QueueView } from './queue-page.js';
 import { QueueQuery } from './queue-query.js';
 import type { RecordView } from './record-view.js';
@@ -230,13 +236,9 @@ export const conversationOperations: readonly ApiOperation[] = [
   },
 ];
 
-// The documented schemas and the types the desk builds its answers with must stay the same shape: a
-// change to one side alone fails type-checking here.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Assert<T extends true> = T;
 export type DocumentedShapes = [
-  Assert<Same<QueueJson['conversations'][number], ConversationSummary>>,
-  Assert<Same<QueueJson['counts'], QueueView['counts']>>,
-  Assert<Same<Omit<RecordJson, 'timeZone'>, RecordView>>,
-  Assert<Same<RevealJson['secret'], RevealedSecret>>,
+  DocumentedShape<Same<QueueJson['conversations'][number], ConversationSummary>>,
+  DocumentedShape<Same<QueueJson['counts'], QueueView['counts']>>,
+  DocumentedShape<Same<Omit<RecordJson, 'timeZone'>, RecordView>>,
+  DocumentedShape<Same<RevealJson['secret'], RevealedSecret>>,
 ];

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { QuarantineRecord } from '../store/store.js';
 import type { ReplayResult } from '../worker/replay.js';
-import { ApiError, type ApiOperation, apiSchemas } from './openapi-registry.js';
+import {
+  ApiError,
+  type ApiOperation,
+  apiSchemas,
+  type DocumentedShape,
+  type Same,
+} from './openapi-registry.js';
 import { QuarantineParams, QuarantineQueryParams } from './quarantine-routes.js';
 
 const instant = z.iso.datetime();
@@ -82,9 +88,7 @@ export const quarantineOperations: readonly ApiOperation[] = [
   },
 ];
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Assert<T extends true> = T;
 export type DocumentedQuarantineShapes = [
-  Assert<Same<QuarantinePageJson['entries'][number], QuarantineRecord>>,
-  Assert<Same<ReprocessJson['result'], ReplayResult>>,
+  DocumentedShape<Same<QuarantinePageJson['entries'][number], QuarantineRecord>>,
+  DocumentedShape<Same<ReprocessJson['result'], ReplayResult>>,
 ];

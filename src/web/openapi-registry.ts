@@ -52,3 +52,10 @@ export const ApiError = apiSchemas.named(
     }),
   }),
 );
+
+/**
+ * Compile-time checks that a documented schema and the type a route builds its answer with are the same
+ * shape: `DocumentedShape<Same<A, B>>` fails type-checking when one side changes alone.
+ */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export type DocumentedShape<T extends true> = T;

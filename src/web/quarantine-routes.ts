@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { IntakeError } from '../errors.js';
-import { DeskStatus } from '../record/desk-status.js';
 import type { QuarantineRecord } from '../store/store.js';
 import type { ReplayResult } from '../worker/replay.js';
 import type { DeskIdentity } from './auth.js';
@@ -13,7 +12,7 @@ import {
   quarantinePage,
   reprocessResultPage,
 } from './quarantine-page.js';
-import { emptyCounts } from './queue-page.js';
+import { tabCounts } from './queue-page.js';
 import type { Reprocess } from './reprocess-capability.js';
 import type { DeskContext } from './session-routes.js';
 import { WebError } from './web-error.js';
@@ -66,11 +65,7 @@ async function loadQuarantine(ctx: DeskContext, raw: unknown): Promise<Quarantin
     ctx.store.countConversations(),
     ctx.store.countQuarantine(),
   ]);
-  const counts = emptyCounts();
-  for (const status of DeskStatus.options) {
-    counts[status] = perStatus[status];
-    counts.all += perStatus[status];
-  }
+  const counts = tabCounts(perStatus);
   return { query, entries, total, counts, quarantined };
 }
 

@@ -129,10 +129,9 @@ ${filterForm(options.values, options.timeZone)}
   });
 }
 
-/** Counts keyed by status, for the tabs and the API. */
-export function emptyCounts(): Record<DeskStatus | 'all', number> {
-  return { all: 0, ...Object.fromEntries(DeskStatus.options.map((s) => [s, 0])) } as Record<
-    DeskStatus | 'all',
-    number
-  >;
+/** The tabs' counts (and the API's): the store's count of each status, and `all` for their sum. */
+export function tabCounts(perStatus: Record<DeskStatus, number>): Record<DeskStatus | 'all', number> {
+  let all = 0;
+  for (const status of DeskStatus.options) all += perStatus[status];
+  return { ...perStatus, all };
 }

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { IntakeError } from '../errors.js';
-import { DeskStatus } from '../record/desk-status.js';
 import type { Store } from '../store/store.js';
 import type { QueueJson } from './openapi-conversations.js';
-import { emptyCounts, type FilterValues, type QueueView, queueErrorPage, queuePage } from './queue-page.js';
+import { type FilterValues, type QueueView, queueErrorPage, queuePage, tabCounts } from './queue-page.js';
 import { FILTER_KEYS, parseQueueQuery, toFilter } from './queue-query.js';
 import type { DeskContext } from './session-routes.js';
 
@@ -20,11 +19,7 @@ export async function loadQueue(store: Store, rawQuery: unknown, timeZone: strin
     store.countConversations(filter),
     store.countQuarantine(),
   ]);
-  const counts = emptyCounts();
-  for (const status of DeskStatus.options) {
-    counts[status] = perStatus[status];
-    counts.all += perStatus[status];
-  }
+  const counts = tabCounts(perStatus);
   return { query, rows: page.rows, total: page.total, counts, quarantined };
 }
 
