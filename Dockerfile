@@ -32,6 +32,9 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 # SQLite by default; the file lives in a volume the unprivileged user can write (/app is root's, read-only).
 ENV DATABASE_URL=file:/data/intake.db
+# The worker's /metrics, /healthz and /readyz, reachable from outside the container (loopback by default).
+ENV INTAKE_METRICS_HOST=0.0.0.0
+EXPOSE 9464
 WORKDIR /app
 RUN mkdir /data && chown node:node /data
 # package.json is needed at run time: it makes dist/ ES modules and gives `intake --version`.

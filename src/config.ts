@@ -197,6 +197,24 @@ export const ConfigSchema = z
       .describe(
         'How soon the jobs and mailbox watch of a dead worker process pass to a live one (job lock and lease time)',
       ),
+    INTAKE_METRICS_PORT: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(9464)
+      .describe(
+        "Port of the worker's /metrics (Prometheus), /healthz and /readyz; 0 for none. Each worker on one host needs its own",
+      ),
+    INTAKE_METRICS_HOST: z
+      .string()
+      .min(1)
+      // Loopback like the desk: queue depths and mailbox counts are for the operator's network only, which
+      // a container (the image sets 0.0.0.0) or a reverse proxy opens deliberately.
+      .default('127.0.0.1')
+      .describe(
+        "Address the worker's metrics endpoint listens on (0.0.0.0 for every interface, e.g. in a container)",
+      ),
     INTAKE_WEBHOOK_URL: url(['http:', 'https:'])
       .optional()
       .describe('POST a signed JSON event here when a conversation changes status (intake worker)'),

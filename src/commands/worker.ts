@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { createLogger } from '../log.js';
+import { type MetricsServer, startMetricsServer } from '../metrics/metrics-server.js';
 import { runWorker } from '../worker/run-worker.js';
 import { untilStopSignal } from './stop-signal.js';
 
@@ -7,18 +8,40 @@ const STOP_TIMEOUT_MS = 30_000;
 
 /**
  * `intake worker`: runs until SIGTERM or SIGINT, then stops taking jobs, finishes the ones in flight and
- * closes the mailbox, within a bounded time.
+ * closes the mailbox, within a bounded time. Serves /metrics, /healthz and /readyz on INTAKE_METRICS_PORT.
  */
 export async function workerCommand(config: Config): Promise<number> {
   const log = createLogger({ level: config.LOG_LEVEL });
   const runtime = await runWorker(config, log);
+  let endpoint: MetricsServer | null = null;
+  if (config.INTAKE_METRICS_PORT > 0) {
+    try {
+      endpoint = await startMetricsServer({
+        host: config.INTAKE_METRICS_HOST,
+        port: config.INTAKE_METRICS_PORT,
+        metrics: async () => ({
+          contentType: runtime.metrics.contentType,
+          text: await runtime.metrics.render(),
+        }),
+        live: () => runtime.live,
+        ready: () => runtime.ready(),
+        log,
+      });
+    } catch (err) {
+      // A worker nobody can watch is a misconfiguration to fix now, not to discover during an incident.
+      await runtime.stop();
+      throw err;
+    }
+  }
   await untilStopSignal(log);
   const timer = setTimeout(() => {
     log.error({ msg: 'stop took too long; exiting' });
     process.exit(1);
   }, STOP_TIMEOUT_MS);
   timer.unref();
+  // /healthz and /readyz answer 503 while the worker stops; the endpoint goes last.
   await runtime.stop();
+  await endpoint?.close();
   clearTimeout(timer);
   return 0;
 }

@@ -20,6 +20,11 @@ export const ReplyJob = z.strictObject({
   replyId: z.number().int().positive(),
   conversationId: z.string().min(1),
   revision: z.number().int().positive(),
+  /**
+   * When the mailbox watch saw the message this reply answers (its IngestJob's seenAt), for the
+   * arrival-to-reply latency; absent on staff replies and on replies the outbox sweep queues again.
+   */
+  seenAt: z.number().int().positive().optional(),
 });
 export type ReplyJob = z.infer<typeof ReplyJob>;
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { createDeskRegistry } from '../metrics/desk-metrics.js';
 import { createQueues, throttledRedisErrors } from '../queue/queues.js';
 import type { Store } from '../store/store.js';
 import { createReprocessCapability } from './reprocess-capability.js';
@@ -37,6 +38,7 @@ export async function startWeb(options: StartWebOptions): Promise<{ url: string;
     ...(reprocess ? { reprocess: reprocess.reprocess } : {}),
     provider: config.PROVIDER_NAME,
     messageIdDomain: config.INTAKE_MESSAGE_ID_DOMAIN,
+    metrics: createDeskRegistry({ processMetrics: true }),
     enqueueReply: async (job) => {
       let deadline: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {

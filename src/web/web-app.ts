@@ -11,6 +11,9 @@ import Fastify, {
   type RouteOptions,
 } from 'fastify';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createDeskRegistry, timeRequests } from '../metrics/desk-metrics.js';
+import { checkReadiness } from '../metrics/readiness.js';
 import type { ReplyJob } from '../queue/jobs.js';
 import { shippedRules } from '../rule-engine/load-rules.js';
 import type { Store } from '../store/store.js';
@@ -34,7 +37,7 @@ declare module 'fastify' {
     desk: DeskIdentity | null;
   }
   interface FastifyContextConfig {
-    /** Served without signing in (the sign-in page, the stylesheet, the health check). */
+    /** Served without signing in (the sign-in page, the stylesheet, /healthz, /readyz, /metrics). */
     public?: boolean;
   }
 }
@@ -64,10 +67,13 @@ export interface WebAppOptions {
   enqueueReply?: (job: ReplyJob) => Promise<void>;
   /** Sees every route as it is added (the OpenAPI test checks that each /api/ route is documented). */
   onRoute?: (route: RouteOptions) => void;
+  /** Where /metrics reads from; default a registry of this desk's request timings only. */
+  metrics?: Registry;
 }
 
 const CSS = readFileSync(new URL('./desk.css', import.meta.url), 'utf8');
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const READY_TIMEOUT_MS = 2_000;
 const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
 
 /**
@@ -171,15 +177,26 @@ export async function createWebApp(options: WebAppOptions): Promise<FastifyInsta
   app.get('/desk.css', { config: { public: true } }, (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CSS),
   );
-  app.get('/healthz', { config: { public: true } }, async (_request, reply) => {
-    try {
-      await options.store.ping();
-      return { ok: true };
-    } catch (error) {
-      reply.log.warn({ err: error }, 'health check: the store does not answer');
-      return reply.code(503).send({ ok: false });
-    }
+  const metrics = options.metrics ?? createDeskRegistry({ processMetrics: false });
+  timeRequests(app, metrics);
+  // Liveness only: a database outage must not get the desk restarted, it is /readyz's to report.
+  app.get('/healthz', { config: { public: true } }, async () => ({ ok: true }));
+  app.get('/readyz', { config: { public: true } }, async (_request, reply) => {
+    const report = await checkReadiness(
+      {
+        database: async () => {
+          await options.store.ping();
+          return undefined;
+        },
+      },
+      READY_TIMEOUT_MS,
+    );
+    if (!report.ok) reply.log.warn({ checks: report.checks }, 'readiness: the store does not answer');
+    return reply.code(report.ok ? 200 : 503).send(report);
   });
+  app.get('/metrics', { config: { public: true } }, async (_request, reply) =>
+    reply.type(metrics.contentType).send(await metrics.metrics()),
+  );
   registerSessionRoutes(app, context);
   const timeZone = options.providerTimeZone ?? 'Europe/Paris';
   registerQueueRoutes(app, context, timeZone);

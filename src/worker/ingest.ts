@@ -171,6 +171,7 @@ export function createIngest(deps: IngestDeps): (job: IngestJob) => Promise<Inge
           replyId: row.id,
           conversationId: row.conversationId,
           revision: row.revision,
+          seenAt: job.seenAt,
         });
     }
     const outcome: IngestOutcome = result.duplicate ? 'duplicate' : automatic ? 'ignored' : 'committed';

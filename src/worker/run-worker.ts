@@ -8,6 +8,9 @@ import { runLeasedSource } from '../mailbox/leased-source.js';
 import { mailboxSourceFromConfig } from '../mailbox/source-from-config.js';
 import { classifySendFailure } from '../mailer/classify.js';
 import { createMailer } from '../mailer/smtp-mailer.js';
+import type { ReadinessReport } from '../metrics/readiness.js';
+import type { WorkerMetrics } from '../metrics/worker-metrics.js';
+import { observeWorker } from '../metrics/worker-observability.js';
 import { createAdvance } from '../pipeline/advance.js';
 import { createUnderstander } from '../pipeline/understand-message.js';
 import { isRedisConnectionError } from '../queue/connection-error.js';
@@ -32,6 +35,12 @@ export interface WorkerRuntime {
   store: Store;
   /** Whether this process holds the mailbox lease (and so watches the mailbox). */
   readonly leader: boolean;
+  /** This process's Prometheus metrics (src/metrics), for the endpoint `intake worker` serves. */
+  readonly metrics: WorkerMetrics;
+  /** Whether Redis, the database and (for the lease holder) the mailbox watch answer. */
+  ready(): Promise<ReadinessReport>;
+  /** False once stop() has begun. */
+  readonly live: boolean;
   stop(): Promise<void>;
 }
 
@@ -103,6 +112,15 @@ export async function runWorker(
     sendTimeoutMs: config.INTAKE_SMTP_TIMEOUT_MS * 2,
   });
   const takeoverMs = config.INTAKE_TAKEOVER_MS;
+  const observed = observeWorker({
+    config,
+    store,
+    queues,
+    source,
+    leader: () => leased.leader,
+    log: log.child({ component: 'metrics' }),
+  });
+  const { metrics } = observed;
 
   const ingest = createIngest({
     store,
@@ -113,7 +131,10 @@ export async function runWorker(
     enqueueReply: (job) => queues.addReply(job),
     messageIdDomain: config.INTAKE_MESSAGE_ID_DOMAIN,
     log: log.child({ component: 'ingest' }),
-    onCommitted: hooks.onCommitted,
+    onCommitted: (job, ms, outcome) => {
+      metrics.ingested(outcome, ms / 1000);
+      hooks.onCommitted?.(job, ms, outcome);
+    },
   });
   const sentFolder = config.INTAKE_SENT_FOLDER;
   const sendReply = createSendReply({
@@ -171,6 +192,7 @@ export async function runWorker(
       try {
         const data = ReplyJob.parse(job.data);
         const outcome = await sendReply(data);
+        metrics.replied(outcome, data.seenAt ? (Date.now() - data.seenAt) / 1000 : null);
         hooks.onReply?.(data, outcome);
         return outcome;
       } catch (err) {
@@ -240,6 +262,7 @@ export async function runWorker(
           seenAt: m.seenAt,
         })),
       );
+      metrics.seen(batch.length);
     },
   );
   // Status changes are captured by the database's triggers whether or not a webhook is configured; only
@@ -266,6 +289,11 @@ export async function runWorker(
     store,
     get leader() {
       return leased.leader;
+    },
+    metrics,
+    ready: observed.ready,
+    get live() {
+      return !stopped;
     },
     async stop() {
       if (stopped) return;

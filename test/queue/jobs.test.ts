@@ -49,6 +49,15 @@ describe('ingest job ids', () => {
     expect(() => IngestJob.parse({ ...job(), uidValidity: '12n' })).toThrow();
     expect(() => ReplyJob.parse({ replyId: 0, conversationId: 'INT-000001', revision: 1 })).toThrow();
   });
+
+  it('carry the arrival time of the answered message on a reply job when known, for its latency', () => {
+    const reply = { replyId: 3, conversationId: 'INT-000001', revision: 1 };
+    expect(ReplyJob.parse(reply)).toEqual(reply);
+    expect(ReplyJob.parse({ ...reply, seenAt: 1_700_000_000_000 }).seenAt).toBe(1_700_000_000_000);
+    expect(() => ReplyJob.parse({ ...reply, seenAt: 0 })).toThrow();
+    // The job id stays one per reply row, whether the job came from ingest (with seenAt) or the sweep.
+    expect(replyJobId({ ...reply, seenAt: 5 })).toBe(replyJobId(reply));
+  });
 });
 
 describe('permanent or transient', () => {

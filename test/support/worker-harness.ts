@@ -59,6 +59,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     INTAKE_QUEUE_PREFIX: prefix,
     INTAKE_SECRET_KEY: SECRET_KEY,
     INTAKE_SENT_FOLDER: 'Sent',
+    // Spawned workers run side by side on one host: none binds the default metrics port unless a test asks.
+    INTAKE_METRICS_PORT: '0',
     ...options.env,
   };
   const config = loadConfig(env);

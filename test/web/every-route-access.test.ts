@@ -50,7 +50,7 @@ describe('every registered route', () => {
         .filter((r) => r.isPublic)
         .map((r) => `${r.method} ${r.url}`)
         .sort(),
-    ).toEqual(['GET /desk.css', 'GET /healthz', 'GET /login', 'POST /login']);
+    ).toEqual(['GET /desk.css', 'GET /healthz', 'GET /login', 'GET /metrics', 'GET /readyz', 'POST /login']);
   });
 
   it('refuses anonymous requests and a wrong token on each protected route, and changes nothing', async () => {
