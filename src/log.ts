@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { MASKED_KEYS } from './config.js';
 
 /**
  * Paths that may hold a secret or a customer's words. Redaction is the second line of defence: secrets
@@ -27,6 +28,9 @@ export const REDACT_PATHS = [
   'smtpUrl',
   '*.imapUrl',
   '*.smtpUrl',
+  // The configuration's secrets under their variable names, should a configuration object ever be logged
+  // (check-config prints it masked; nothing logs it raw, and this keeps it so).
+  ...Object.keys(MASKED_KEYS).flatMap((key) => [key, `*.${key}`]),
 ];
 
 export interface LoggerOptions {
