@@ -2,13 +2,15 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { runWorker } from '../../src/worker/run-worker.js';
 import { customerMail } from '../support/customer-mail.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 import { eventually, type Harness, SECRET_KEY, startHarness } from '../support/worker-harness.js';
 import { linesWithSecrets, type SecretFixture, secretFixtures } from './fixture-secrets.js';
 
 /**
  * Every fixture holding a password or a console login goes through the real worker (Dovecot, Redis, SQLite,
  * an SMTP peer) with the log at `trace`, together with messages that take the error paths (quarantined as
- * too large and as not a message, a reply refused with 550, one deferred with 421); no log line, at any
+ * too large and as not a message, a reply refused with 550, one deferred with 421, a webhook event refused
+ * with 500 then delivered); no log line, at any
  * level, may contain a secret value, nor a password or key of the configuration. Run in process (the
  * production logger and its redaction, writing to a buffer) and as the spawned `intake worker`.
  */
@@ -16,6 +18,8 @@ import { linesWithSecrets, type SecretFixture, secretFixtures } from './fixture-
 const SMTP_USER = 'intake-relay';
 const SMTP_PASS = 'Smtp-Relay-Pass-7Qx!';
 const MAX_BYTES = 300_000;
+const WEBHOOK_PASS = 'Hook-Basic-Pass-3Zq';
+const WEBHOOK_SECRET = `whsec_${'Kq7'.repeat(12)}`;
 
 /** Our own messages for the error paths, each with a secret of its own. */
 const ERROR_SECRETS = {
@@ -58,17 +62,28 @@ beforeAll(async () => {
 });
 
 let h: Harness | null = null;
+let hooks: WebhookReceiver | null = null;
 afterEach(async () => {
   await h?.stop();
+  await hooks?.close();
   h = null;
+  hooks = null;
 });
 
+/** The installation, with a webhook receiver behind Basic authentication that refuses the first event. */
 async function harness(): Promise<Harness> {
+  hooks = await startWebhookReceiver();
+  hooks.answers.push(500);
+  const hookUrl = new URL(hooks.url);
+  hookUrl.username = 'intake';
+  hookUrl.password = WEBHOOK_PASS;
   return startHarness({
     env: {
       INTAKE_MAX_MESSAGE_BYTES: String(MAX_BYTES),
       INTAKE_TAKEOVER_MS: '2000',
       INTAKE_SMTP_TIMEOUT_MS: '5000',
+      INTAKE_WEBHOOK_URL: hookUrl.toString(),
+      INTAKE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     },
     smtp: { user: SMTP_USER, pass: SMTP_PASS },
   });
@@ -125,6 +140,8 @@ function secretValues(h: Harness): string[] {
     h.dovecot.password,
     SMTP_PASS,
     SECRET_KEY,
+    WEBHOOK_PASS,
+    WEBHOOK_SECRET,
   ];
 }
 
@@ -139,6 +156,9 @@ function assertNoSecret(h: Harness, log: string): void {
   // Nor did a reply repeat one.
   const replies = h.smtp.messages.map((m) => m.raw.toString('utf8')).join('\n');
   expect(linesWithSecrets(replies, secretValues(h))).toEqual([]);
+  // Nor a webhook event.
+  const events = hooks!.received.map((r) => r.body.toString('utf8')).join('\n');
+  expect(linesWithSecrets(events, secretValues(h))).toEqual([]);
 }
 
 describe('no secret in any log line', () => {
