@@ -24,6 +24,15 @@ export const REDACT_PATHS = [
   '*.headers.cookie',
   'csrf',
   '*.csrf',
+  // imapflow's and nodemailer's `auth: { user, pass }`, and OAuth2 tokens; one level deeper too (an error
+  // carrying its client's options), since a `*` stands for one level only.
+  'pass',
+  '*.pass',
+  '*.*.pass',
+  '*.*.password',
+  'accessToken',
+  '*.accessToken',
+  '*.*.accessToken',
   'imapUrl',
   'smtpUrl',
   '*.imapUrl',

@@ -58,6 +58,18 @@ describe('the production logger redacts', () => {
     for (const key of Object.keys(MASKED_KEYS)) expect(lines[0]).toContain(`"${key}":"[redacted]"`);
   });
 
+  it("an error carrying its client's credentials (imapflow and nodemailer options: auth.pass)", () => {
+    const { log, lines } = capture();
+    const err = Object.assign(new Error('Invalid login'), {
+      auth: { user: 'support', pass: SECRET },
+      options: { accessToken: SECRET, password: SECRET },
+    });
+    log.warn({ msg: 'IMAP watch connection failed', err });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain(SECRET);
+    expect(lines[0]).toContain('Invalid login');
+  });
+
   it('a SecretValue anywhere, at any depth, prints masked', () => {
     const { log, lines } = capture();
     const value = new SecretValue(SECRET);
