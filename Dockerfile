@@ -43,7 +43,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY rules ./rules
 VOLUME ["/data"]
-# The image's own `node` user (uid 1000).
+# The image's own `node` user (uid 1000). Nothing is written outside /data and /tmp, so the container runs
+# with a read-only root file system (docker-compose.yml; checked without Docker by scripts/read-only-check.ts).
 USER node
 # The flags are NODE_FLAGS (src/node-flags.ts), which says why.
 ENTRYPOINT ["node", "--no-regexp-tier-up", "/app/dist/cli.js"]

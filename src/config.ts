@@ -215,6 +215,14 @@ export const ConfigSchema = z
       .describe(
         "Address the worker's metrics endpoint listens on (0.0.0.0 for every interface, e.g. in a container)",
       ),
+    INTAKE_STOP_TIMEOUT_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .default(30_000)
+      .describe(
+        "How long intake worker may take to stop after SIGTERM or SIGINT (jobs in flight finished, mailbox closed) before it exits with status 1; keep the orchestrator's grace period (Compose stop_grace_period, Kubernetes terminationGracePeriodSeconds) above it",
+      ),
     INTAKE_WEBHOOK_URL: url(['http:', 'https:'])
       .optional()
       .describe('POST a signed JSON event here when a conversation changes status (intake worker)'),

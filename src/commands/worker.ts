@@ -4,11 +4,11 @@ import { type MetricsServer, startMetricsServer } from '../metrics/metrics-serve
 import { runWorker } from '../worker/run-worker.js';
 import { untilStopSignal } from './stop-signal.js';
 
-const STOP_TIMEOUT_MS = 30_000;
-
 /**
  * `intake worker`: runs until SIGTERM or SIGINT, then stops taking jobs, finishes the ones in flight and
- * closes the mailbox, within a bounded time. Serves /metrics, /healthz and /readyz on INTAKE_METRICS_PORT.
+ * closes the mailbox, within INTAKE_STOP_TIMEOUT_MS. Past it the process exits with status 1: a reply cut
+ * off mid-send stays `sending` in the outbox, which the next worker settles from the Sent folder or marks
+ * `uncertain`, never sending it twice. Serves /metrics, /healthz and /readyz on INTAKE_METRICS_PORT.
  */
 export async function workerCommand(config: Config): Promise<number> {
   const log = createLogger({ level: config.LOG_LEVEL });
@@ -35,9 +35,9 @@ export async function workerCommand(config: Config): Promise<number> {
   }
   await untilStopSignal(log);
   const timer = setTimeout(() => {
-    log.error({ msg: 'stop took too long; exiting' });
+    log.error({ msg: 'stop took too long; exiting', timeoutMs: config.INTAKE_STOP_TIMEOUT_MS });
     process.exit(1);
-  }, STOP_TIMEOUT_MS);
+  }, config.INTAKE_STOP_TIMEOUT_MS);
   timer.unref();
   // /healthz and /readyz answer 503 while the worker stops; the endpoint goes last.
   await runtime.stop();
