@@ -33,6 +33,11 @@ export type ScriptedResponse =
       hang: true;
       hangMs?: number;
       recipient?: string;
+      /**
+       * For `data`: keep the message as if delivered before hanging (the server took it, its answer was
+       * lost), so that a client sending it again is seen delivering it twice.
+       */
+      keep?: boolean;
     }
   | {
       stage: SmtpStage;
@@ -219,6 +224,7 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
     address: string | null,
     callback: (err?: Error | null) => void,
     proceed: () => void,
+    keep?: () => void,
   ): void => {
     const scripted = take(stage, address);
     if (!scripted) {
@@ -234,6 +240,7 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
     }
     if ('hang' in scripted) {
       events.push({ stage, code: 'hang', address, at: Date.now() });
+      if (scripted.keep) keep?.();
       let released = false;
       const release = () => {
         if (released) return;
@@ -293,10 +300,8 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
           mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           rcptTo: session.envelope.rcptTo.map((r) => r.address),
         };
-        answer('data', session, null, callback, () => {
+        const keep = () => {
           const raw = Buffer.concat(chunks);
-          // Answer first, parse after: the client sees the timing of a real server.
-          callback(null, `OK: queued as ${messages.length + 1}`);
           (options.parse === 'headers'
             ? Promise.resolve().then(() => captureHeaders(raw, envelope))
             : capture(raw, envelope)
@@ -309,7 +314,19 @@ export async function startSmtpCapture(options: SmtpCaptureOptions = {}): Promis
               parseErrors.push(err instanceof Error ? err.message : String(err));
             },
           );
-        });
+        };
+        answer(
+          'data',
+          session,
+          null,
+          callback,
+          () => {
+            // Answer first, parse after: the client sees the timing of a real server.
+            callback(null, `OK: queued as ${messages.length + 1}`);
+            keep();
+          },
+          keep,
+        );
       });
     },
   };

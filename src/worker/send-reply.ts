@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
 import { IntakeError } from '../errors.js';
-import { decideSend, type SendPolicy, sendWindows } from '../mailer/send-policy.js';
+import {
+  decideSend,
+  type SendCounts,
+  type SendDecision,
+  type SendPolicy,
+  sendWindows,
+} from '../mailer/send-policy.js';
 import type { ReplyJob } from '../queue/jobs.js';
 import type { OutboxReply, Store } from '../store/store.js';
 
@@ -80,16 +86,7 @@ export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise
       log.warn({ msg: 'reply outcome uncertain', replyId: reply.id, conversation: reply.conversationId });
       return 'uncertain';
     }
-    const windows = sendWindows(new Date(), deps.policy);
-    const decision = decideSend(
-      reply.to,
-      {
-        sentToday: await store.countRepliesTo(reply.to.toLowerCase(), windows.day),
-        sentRecently: await store.countRepliesTo(reply.to.toLowerCase(), windows.burst),
-      },
-      deps.policy,
-    );
-    if (!decision.send) {
+    const refuse = async (decision: Extract<SendDecision, { send: false }>): Promise<SendOutcome> => {
       await store.settleReply(reply.id, {
         status: 'refused_limit',
         reason: `${decision.code}: ${decision.reason}`,
@@ -98,8 +95,19 @@ export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise
       return decision.code === 'daily_limit' || decision.code === 'burst_limit'
         ? 'refused_limit'
         : 'refused_loop';
-    }
+    };
+    const before = decideSend(reply.to, await countSent(store, reply, deps.policy, false), deps.policy);
+    if (!before.send) return refuse(before);
     if (!(await store.claimReply(reply.id))) return 'already_settled';
+    // Several replies to one address decided at the same moment (an auto-responder answering with several
+    // messages at once) all pass the check above before any of them is claimed, and all would be sent: the
+    // mail-loop fault scenario saw 7 go out under a daily limit of 2. Counted again once this claim is
+    // visible, the last of them to count sees every claim made before it, so together they stay within the
+    // limits; the price is that contenders may refuse more than needed (the safe side for a loop guard).
+    const after = decideSend(reply.to, await countSent(store, reply, deps.policy, true), deps.policy);
+    if (!after.send) {
+      return refuse({ ...after, reason: `${after.reason}, counting replies being sent at the same moment` });
+    }
     let sent: { response: string; raw: Buffer };
     try {
       sent = await deps.mailer.send(reply, deps.from);
@@ -140,5 +148,25 @@ export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise
       revision: reply.revision,
     });
     return 'sent';
+  };
+}
+
+/**
+ * Replies to the reply's address in the daily and burst windows, this one excluded: once `claimed`, it is
+ * `sending` and counted itself whenever it was created inside the window.
+ */
+async function countSent(
+  store: Store,
+  reply: OutboxReply,
+  policy: SendPolicy,
+  claimed: boolean,
+): Promise<SendCounts> {
+  const windows = sendWindows(new Date(), policy);
+  const to = reply.to.toLowerCase();
+  const created = Date.parse(reply.createdAt);
+  const self = (since: Date) => (claimed && created >= since.getTime() ? 1 : 0);
+  return {
+    sentToday: (await store.countRepliesTo(to, windows.day)) - self(windows.day),
+    sentRecently: (await store.countRepliesTo(to, windows.burst)) - self(windows.burst),
   };
 }

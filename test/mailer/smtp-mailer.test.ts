@@ -279,6 +279,20 @@ describe('createMailer: failures', () => {
     expect(elapsed).toBeLessThan(400 + 1_000);
   });
 
+  it('a server that took the message but never answered: the sender times out, the message was delivered', async () => {
+    const impatient = createMailer({ url: capture.url, socketTimeoutMs: 400 });
+    capture.script([{ stage: 'data', hang: true, keep: true }]);
+    const reply = replyFixture();
+    const err = await sendFailure(impatient, reply, SUPPORT);
+    await impatient.close();
+    expect(err.code).toBe('smtp_timeout');
+    expect(err.possiblyDelivered).toBe(true);
+    // What the scenario of a lost answer needs: a second send would show as a second copy.
+    const [kept] = await capture.waitFor(1, 2_000);
+    expect(kept!.messageId).toBe(reply.messageId);
+    expect(capture.events.map((e) => [e.stage, e.code])).toEqual([['data', 'hang']]);
+  });
+
   it('a server that never greets: a transient timeout within the greeting timeout, not delivered', async () => {
     const impatient = createMailer({ url: capture.url, greetingTimeoutMs: 300, socketTimeoutMs: 5_000 });
     capture.script([{ stage: 'connect', hang: true }]);
