@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/store.js';
 import type { IngestOutcome } from '../../src/worker/ingest.js';
 import type { SendOutcome } from '../../src/worker/send-reply.js';
 import { type TestDatabases, testDatabases } from '../support/postgres.js';
+import { parseExposition, sampleValue } from '../support/prom-text.js';
 import { eventually, type Harness, startHarness } from '../support/worker-harness.js';
 import { audit } from './audit.js';
 import { CLEAN, cleanAudit, recordFigures } from './figures.js';
@@ -120,7 +121,7 @@ async function loopScenario(scenario: string, robots: Robot[], options: Scenario
   });
   const ingested: [string | null, IngestOutcome][] = [];
   const replied: [number, SendOutcome][] = [];
-  await h.startWorker({
+  const worker = await h.startWorker({
     onCommitted: (job, _ms, outcome) => ingested.push([job.messageId, outcome]),
     onReply: (job, outcome) => replied.push([job.replyId, outcome]),
   });
@@ -171,6 +172,17 @@ async function loopScenario(scenario: string, robots: Robot[], options: Scenario
     for (const [address, t] of tallies) {
       notes[address.split('@')[0]!] = `${loop.answers.get(address)} answers; ${short(t)}`;
     }
+    // The loop must be visible to an operator too: /metrics counts what the hooks saw.
+    const exposition = parseExposition(await worker.metrics.render());
+    const counted = (name: string, outcome: string) => sampleValue(exposition, name, { outcome }) ?? 0;
+    const outcomes = <T extends string>(list: [unknown, T][], outcome: T) =>
+      list.filter(([, o]) => o === outcome).length;
+    const metrics = {
+      ignored: counted('intake_messages_total', 'ignored'),
+      refusedLimit: counted('intake_replies_total', 'refused_limit'),
+      sent: counted('intake_replies_total', 'sent'),
+    };
+    notes.metricsRefused = metrics.refusedLimit;
     recordFigures({
       scenario,
       seconds: (Date.now() - started) / 1_000,
@@ -181,6 +193,11 @@ async function loopScenario(scenario: string, robots: Robot[], options: Scenario
     expect(cleanAudit(report)).toEqual(CLEAN);
     expect(report.committed).toBe(appended.length);
     expect(report.failedJobs).toEqual([]);
+    expect(metrics).toEqual({
+      ignored: outcomes(ingested, 'ignored'),
+      refusedLimit: outcomes(replied, 'refused_limit'),
+      sent: outcomes(replied, 'sent'),
+    });
     // The loop ended because the worker stopped answering, not because the robots gave up.
     expect(loop.capped).toEqual([]);
     expect(loop.ended).toBe('quiet');
