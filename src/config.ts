@@ -197,6 +197,22 @@ export const ConfigSchema = z
       .describe(
         'How soon the jobs and mailbox watch of a dead worker process pass to a live one (job lock and lease time)',
       ),
+    INTAKE_SWEEP_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .default(30_000)
+      .describe(
+        'How often the worker queues again what a lost queue forgot: unsent replies, and (lease holder) mailbox messages handed over but still unprocessed',
+      ),
+    INTAKE_MAILBOX_SWEEP_GRACE_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(120_000)
+      .describe(
+        'A message handed over is queued again only once it has been in the mailbox and handed over this long without being processed',
+      ),
     INTAKE_WEBHOOK_URL: url(['http:', 'https:'])
       .optional()
       .describe('POST a signed JSON event here when a conversation changes status (intake worker)'),
