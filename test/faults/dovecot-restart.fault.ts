@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
 import { customerMail } from '../support/customer-mail.js';
 import { eventually, type Harness, startHarness } from '../support/worker-harness.js';
+import type { WorkerProcess } from '../support/worker-process.js';
 import { CLEAN, cleanAudit, recordFigures } from './figures.js';
-import { auditWhenSettled, logEntries, secondsSince, sleep } from './settle.js';
+import { auditWhenSettled, logEntries, secondsSince, sleep, withWorkerLog } from './settle.js';
 
 /**
  * Issue 6: Dovecot restarted under a running worker, first while it is in IDLE, then while mail is being
@@ -32,8 +33,16 @@ afterEach(async () => {
 const committed = async (s: Store) => (await s.listConversations({ limit: 1, offset: 0 })).total;
 
 /** Waits for more than `before` records; resolves to the seconds from `since`. */
-async function firstRecordAfter(s: Store, before: number, since: number, what: string): Promise<number> {
-  await eventually(async () => ((await committed(s)) > before ? true : undefined), 60_000, what);
+async function firstRecordAfter(
+  s: Store,
+  before: number,
+  since: number,
+  what: string,
+  worker: WorkerProcess,
+): Promise<number> {
+  await eventually(async () => ((await committed(s)) > before ? true : undefined), 60_000, what).catch(
+    withWorkerLog(worker),
+  );
   return secondsSince(since);
 }
 
@@ -49,18 +58,28 @@ describe('fault: Dovecot restarted under the worker', () => {
       async () => ((await committed(store!)) >= 1 ? true : undefined),
       20_000,
       'a first commit',
-    );
+    ).catch(withWorkerLog(worker));
     // In IDLE for a while: the first restart finds the watch connection waiting, nothing in flight.
     await sleep(1_000);
     await h.dovecot.restart();
     const upAfterIdle = Date.now();
     await h.dovecot.append('INBOX', mail[1]!.raw);
-    const idleRecovery = await firstRecordAfter(store, 1, upAfterIdle, 'a record after the restart in IDLE');
+    const idleRecovery = await firstRecordAfter(
+      store,
+      1,
+      upAfterIdle,
+      'a record after the restart in IDLE',
+      worker,
+    );
     for (const m of mail.slice(2, 6)) {
       await h.dovecot.append('INBOX', m.raw);
       await sleep(150);
     }
-    await eventually(async () => ((await committed(store!)) >= 6 ? true : undefined), 30_000, '6 commits');
+    await eventually(
+      async () => ((await committed(store!)) >= 6 ? true : undefined),
+      30_000,
+      '6 commits',
+    ).catch(withWorkerLog(worker));
 
     // Delivered while the server is down: the worker finds them in the backlog once reconnected.
     await h.dovecot.restart(async () => {
@@ -75,6 +94,7 @@ describe('fault: Dovecot restarted under the worker', () => {
       6,
       upAfterDeliveries,
       'a record after the restart with deliveries',
+      worker,
     );
     for (const m of mail.slice(11)) {
       await h.dovecot.append('INBOX', m.raw);

@@ -7,7 +7,7 @@ import type { Store } from '../../src/store/store.js';
 import { customerMail } from '../support/customer-mail.js';
 import { eventually, type Harness, startHarness } from '../support/worker-harness.js';
 import { CLEAN, cleanAudit, recordFigures } from './figures.js';
-import { auditWhenSettled, secondsSince, sleep, sweptCount } from './settle.js';
+import { auditWhenSettled, secondsSince, sleep, sweptCount, withWorkerLog } from './settle.js';
 
 /**
  * Issue 6: Redis restarted under a running worker while mail arrives, on a Redis of the test's own (the
@@ -67,7 +67,7 @@ describe('fault: Redis restarted under the worker', () => {
       async () => ((await committed(store!)) >= 1 ? true : undefined),
       20_000,
       'a first commit',
-    );
+    ).catch(withWorkerLog(worker));
     for (const m of mail.slice(1, 6)) {
       await h.dovecot.append('INBOX', m.raw);
       await sleep(100);
@@ -119,7 +119,7 @@ describe('fault: Redis restarted under the worker', () => {
       async () => ((await committed(store!)) >= 1 ? true : undefined),
       20_000,
       'a first commit',
-    );
+    ).catch(withWorkerLog(worker));
     let lastUid = 0;
     for (const m of mail.slice(1, 16)) lastUid = await h.dovecot.append('INBOX', m.raw);
     // Every one of the burst handed over (the stored position passed it), most not yet processed.
@@ -127,7 +127,7 @@ describe('fault: Redis restarted under the worker', () => {
       async () => ((await store!.getMailboxState('INBOX'))?.lastUid === lastUid ? true : undefined),
       20_000,
       'the burst to be handed over',
-    );
+    ).catch(withWorkerLog(worker));
     const waitingAtWipe = await waitingIngestJobs(h);
     await redis.restart(async () => {
       for (const m of mail.slice(16, 20)) await h!.dovecot.append('INBOX', m.raw);

@@ -56,3 +56,11 @@ export function logEntries(output: string, msg: RegExp): Record<string, unknown>
 /** How many messages the worker's mailbox sweep handed over again, by its log. */
 export const sweptCount = (output: string) =>
   logEntries(output, /still unprocessed in the mailbox/).reduce((n, e) => n + Number(e.count ?? 0), 0);
+
+/** For `.catch()` on a wait: the error again, with the worker's last log lines to tell why. */
+export const withWorkerLog =
+  (worker: { output(): string }, lines = 60) =>
+  (err: Error): never => {
+    const tail = worker.output().trimEnd().split('\n').slice(-lines).join('\n');
+    throw new Error(`${err.message}\n--- the worker's last ${lines} log lines ---\n${tail}`);
+  };
