@@ -223,6 +223,22 @@ export const ConfigSchema = z
       .describe(
         "How long intake worker may take to stop after SIGTERM or SIGINT (jobs in flight finished, mailbox closed) before it exits with status 1; keep the orchestrator's grace period (Compose stop_grace_period, Kubernetes terminationGracePeriodSeconds) above it",
       ),
+    INTAKE_SWEEP_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .default(30_000)
+      .describe(
+        'How often the worker queues again what a lost queue forgot: unsent replies, and (lease holder) mailbox messages handed over but still unprocessed',
+      ),
+    INTAKE_MAILBOX_SWEEP_GRACE_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(120_000)
+      .describe(
+        'A message handed over is queued again only once it has been in the mailbox and handed over this long without being processed',
+      ),
     INTAKE_WEBHOOK_URL: url(['http:', 'https:'])
       .optional()
       .describe('POST a signed JSON event here when a conversation changes status (intake worker)'),

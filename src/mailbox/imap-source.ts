@@ -6,6 +6,7 @@ import { handOverNewMessages } from './hand-over.js';
 import { type ImapConnectionSettings, newImapClient } from './imap-client.js';
 import { createMailboxOperations } from './imap-operations.js';
 import { parseImapUrl } from './imap-url.js';
+import { createInboxSweeper } from './inbox-sweep.js';
 import { MailboxError, toMailboxError } from './mailbox-error.js';
 import type { MailboxSource, MailboxSourceOptions, OnMessages, SourceState } from './source-types.js';
 
@@ -24,6 +25,7 @@ interface Session {
   again: boolean;
   upSince: number | null;
   pollTimer: NodeJS.Timeout | null;
+  sweepTimer: NodeJS.Timeout | null;
 }
 
 /** Errors that no reconnect can fix: the first start fails with them instead of retrying forever. */
@@ -56,6 +58,15 @@ export function createMailboxSource(options: MailboxSourceOptions): MailboxSourc
     ...(options.processedKeyword ? { processedKeyword: options.processedKeyword } : {}),
     quarantineFolder,
     logger: log,
+  });
+
+  const sweeper = createInboxSweeper({
+    ...options.sweep,
+    mailbox,
+    positions,
+    ...(options.processedKeyword ? { processedKeyword: options.processedKeyword } : {}),
+    batchSize,
+    log,
   });
 
   const events = new EventEmitter();
@@ -97,7 +108,7 @@ export function createMailboxSource(options: MailboxSourceOptions): MailboxSourc
       return;
     }
     if (state === 'closed') return;
-    const s: Session = { client, sync: null, again: false, upSince: null, pollTimer: null };
+    const s: Session = { client, sync: null, again: false, upSince: null, pollTimer: null, sweepTimer: null };
     current = s;
     client.on('error', (err: Error) => log.warn({ err, msg: 'IMAP watch connection failed' }));
     client.on('close', () => lost(s, new MailboxError('imap_unavailable', 'the IMAP connection closed')));
@@ -110,9 +121,12 @@ export function createMailboxSource(options: MailboxSourceOptions): MailboxSourc
       await client.connect();
       if (s !== current) return;
       await ensureFolders(client);
+      // Before the first hand-over: what that hands over now is in the queue and not to be swept yet.
+      await sweep(s, true);
       await requestSync(s);
       if (s !== current) return;
       s.upSince = Date.now();
+      s.sweepTimer = setInterval(() => void sweep(s, false), sweeper.everyMs);
       log.info({ msg: 'watching mailbox', idle: client.capabilities.has('IDLE') });
       pendingStart?.resolve();
       pendingStart = null;
@@ -192,6 +206,10 @@ export function createMailboxSource(options: MailboxSourceOptions): MailboxSourc
     if (handed > 0) s.again = true;
   };
 
+  /** Hands over again what a lost queue forgot (inbox-sweep.ts); never fails, a failure is logged. */
+  const sweep = (s: Session, atStart: boolean) =>
+    s === current && sweeper.sweep(s.client, { onMessages: handler, active: () => s === current, atStart });
+
   /** Between syncs: IDLE (imapflow starts it after `autoIdleDelay`) or, without IDLE, a NOOP timer. */
   const wait = (s: Session) => {
     if (s.client.capabilities.has('IDLE')) {
@@ -217,6 +235,7 @@ export function createMailboxSource(options: MailboxSourceOptions): MailboxSourc
   const detach = (s: Session) => {
     if (s.pollTimer) clearTimeout(s.pollTimer);
     s.pollTimer = null;
+    if (s.sweepTimer) clearInterval(s.sweepTimer);
     s.client.removeAllListeners('close');
     s.client.removeAllListeners('exists');
     s.client.removeAllListeners('mailboxOpen');
@@ -251,6 +270,7 @@ export function createMailboxSource(options: MailboxSourceOptions): MailboxSourc
     await within(lastSync, stopTimeoutMs / 2);
     if (s) {
       if (s.pollTimer) clearTimeout(s.pollTimer);
+      if (s.sweepTimer) clearInterval(s.sweepTimer);
       s.client.removeAllListeners('close');
       s.client.removeAllListeners('exists');
       s.client.removeAllListeners('mailboxOpen');

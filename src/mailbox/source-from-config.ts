@@ -34,6 +34,7 @@ export function mailboxSourceFromConfig(
     processedKeyword: config.INTAKE_PROCESSED_KEYWORD,
     quarantineFolder: config.INTAKE_QUARANTINE_FOLDER,
     positions: options.positions ?? NO_POSITIONS,
+    sweep: { everyMs: config.INTAKE_SWEEP_MS, graceMs: config.INTAKE_MAILBOX_SWEEP_GRACE_MS },
     logger: options.logger.child({ component: 'mailbox' }),
   });
 }

@@ -3,6 +3,7 @@ import type { BackoffOptions } from './backoff.js';
 import type { AccessToken } from './imap-client.js';
 import type { MailboxOperations, MailboxOperationsOptions } from './imap-operations.js';
 import type { ImapTlsOptions } from './imap-url.js';
+import type { SweepOptions } from './inbox-sweep.js';
 import type { MailboxPositionStore } from './position-store.js';
 
 /**
@@ -58,6 +59,8 @@ export interface MailboxSourceOptions {
   pollIntervalMs?: number;
   /** Messages per `onMessages` call. Default 100. */
   batchSize?: number;
+  /** Handing over again what a lost queue forgot (see inbox-sweep.ts). */
+  sweep?: SweepOptions;
   reconnect?: BackoffOptions;
   /** Longest `stop()` takes. Default 3000 ms. */
   stopTimeoutMs?: number;

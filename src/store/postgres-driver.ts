@@ -56,6 +56,15 @@ export function openPostgres(options: PostgresOptions): SqlDriver {
     transaction: async <T>(make: () => TxSteps<T>): Promise<T> => {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect();
+        // pg-pool takes its own 'error' listener off a client it hands out, and pg emits a broken connection
+        // as an 'error' event even while a statement is running (which also rejects with it): without a
+        // listener here, a database restart or network cut mid-transaction ended the whole worker process
+        // (test/faults/database-outage.fault.ts).
+        let lost = false;
+        const onError = () => {
+          lost = true;
+        };
+        client.on('error', onError);
         let broken = false;
         try {
           await client.query('BEGIN');
@@ -74,7 +83,8 @@ export function openPostgres(options: PostgresOptions): SqlDriver {
           if (attempt < ATTEMPTS && RETRYABLE.has(codeOf(error) ?? '')) continue;
           throw error;
         } finally {
-          client.release(broken);
+          client.removeListener('error', onError);
+          client.release(broken || lost);
         }
       }
     },

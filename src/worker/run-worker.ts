@@ -44,8 +44,6 @@ export interface WorkerRuntime {
   stop(): Promise<void>;
 }
 
-const SWEEP_MS = 30_000;
-
 /** One lease per account and mailbox: user@host:port/mailbox (never the password). */
 function leaseName(imapUrl: string, mailbox: string): string {
   const endpoint = parseImapUrl(imapUrl);
@@ -239,7 +237,7 @@ export async function runWorker(
     }
   };
   await sweep();
-  const sweeper = setInterval(() => void sweep(), SWEEP_MS);
+  const sweeper = setInterval(() => void sweep(), config.INTAKE_SWEEP_MS);
   sweeper.unref();
 
   const leaseRedis = redisConnection(config.REDIS_URL, redisErrors, 'lease');

@@ -37,6 +37,13 @@ export interface SendReplyDeps {
   onSent?(reply: OutboxReply): void;
 }
 
+/** A claim this process made: the attempt count it set and when (ms) the call began and ended. */
+interface Claim {
+  attempts: number;
+  from: number;
+  to: number;
+}
+
 export type SendOutcome =
   | 'sent'
   | 'already_settled'
@@ -54,6 +61,32 @@ export type SendOutcome =
  */
 export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise<SendOutcome> {
   const { store, log } = deps;
+  /**
+   * Claims of ours that no send followed but that the database may still show, by reply id: the claim's
+   * answer was lost with the connection (the UPDATE may have been applied), or nothing went out and giving
+   * the claim back failed. The retry then finds the reply `sending` although nothing was sent; without this
+   * it would wait out the sending grace and mark it `uncertain`, a reply lost to a database outage (seen in
+   * test/faults/database-outage.fault.ts). The claim is recognised as ours by the attempt count it set and
+   * its claimed_at falling within our call; another process can have made that claim only by running the
+   * same job at the same moment, which BullMQ's job lock (renewed all the while) prevents.
+   */
+  const unsent = new Map<number, Claim>();
+  const ourUnsentClaim = (reply: OutboxReply): Claim | null => {
+    const claim = unsent.get(reply.id);
+    const at = reply.claimedAt ? Date.parse(reply.claimedAt) : Number.NaN;
+    const ours = claim && reply.attempts === claim.attempts && at >= claim.from && at <= claim.to;
+    return ours ? claim : null;
+  };
+  const claim = async (reply: OutboxReply): Promise<Claim | null> => {
+    const from = Date.now();
+    const made = () => ({ attempts: reply.attempts + 1, from, to: Date.now() });
+    try {
+      return (await store.claimReply(reply.id)) ? made() : null;
+    } catch (err) {
+      unsent.set(reply.id, made());
+      throw err;
+    }
+  };
   return async (job) => {
     const reply = await store.getReply(job.replyId);
     if (!reply) throw new IntakeError('job_invalid', `no outbox reply ${job.replyId}`);
@@ -65,7 +98,11 @@ export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise
     ) {
       return 'already_settled';
     }
-    if (reply.status === 'sending') {
+    const resumed = reply.status === 'sending' ? ourUnsentClaim(reply) : null;
+    unsent.delete(reply.id);
+    if (resumed)
+      log.info({ msg: 'resuming a claim whose answer was lost; nothing was sent', replyId: reply.id });
+    if (reply.status === 'sending' && !resumed) {
       // Another worker may still be in the SMTP transaction (a stalled job handed over): wait for it.
       const claimedAt = reply.claimedAt ? Date.parse(reply.claimedAt) : 0;
       if (Date.now() - claimedAt < deps.sendingGraceMs) {
@@ -96,17 +133,25 @@ export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise
         ? 'refused_limit'
         : 'refused_loop';
     };
-    const before = decideSend(reply.to, await countSent(store, reply, deps.policy, false), deps.policy);
-    if (!before.send) return refuse(before);
-    if (!(await store.claimReply(reply.id))) return 'already_settled';
-    // Several replies to one address decided at the same moment (an auto-responder answering with several
-    // messages at once) all pass the check above before any of them is claimed, and all would be sent: the
-    // mail-loop fault scenario saw 7 go out under a daily limit of 2. Counted again once this claim is
-    // visible, the last of them to count sees every claim made before it, so together they stay within the
-    // limits; the price is that contenders may refuse more than needed (the safe side for a loop guard).
-    const after = decideSend(reply.to, await countSent(store, reply, deps.policy, true), deps.policy);
-    if (!after.send) {
-      return refuse({ ...after, reason: `${after.reason}, counting replies being sent at the same moment` });
+    // A resumed claim was decided on and made by an earlier attempt.
+    let held = resumed;
+    if (!held) {
+      const before = decideSend(reply.to, await countSent(store, reply, deps.policy, false), deps.policy);
+      if (!before.send) return refuse(before);
+      held = await claim(reply);
+      if (!held) return 'already_settled';
+      // Several replies to one address decided at the same moment (an auto-responder answering with several
+      // messages at once) all pass the check above before any of them is claimed, and all would be sent: the
+      // mail-loop fault scenario saw 7 go out under a daily limit of 2. Counted again once this claim is
+      // visible, the last of them to count sees every claim made before it, so together they stay within the
+      // limits; the price is that contenders may refuse more than needed (the safe side for a loop guard).
+      const after = decideSend(reply.to, await countSent(store, reply, deps.policy, true), deps.policy);
+      if (!after.send) {
+        return refuse({
+          ...after,
+          reason: `${after.reason}, counting replies being sent at the same moment`,
+        });
+      }
     }
     let sent: { response: string; raw: Buffer };
     try {
@@ -128,11 +173,22 @@ export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise
         log.warn({ msg: 'reply outcome uncertain', replyId: reply.id, err });
         return 'uncertain';
       }
-      await store.settleReply(reply.id, { status: 'pending', reason: (err as Error).message });
+      const claimed = held;
+      await store
+        .settleReply(reply.id, { status: 'pending', reason: (err as Error).message })
+        .catch((settleErr: unknown) => {
+          unsent.set(reply.id, claimed);
+          throw settleErr;
+        });
       throw err;
     }
-    await store.settleReply(reply.id, { status: 'sent', smtpResponse: sent.response });
-    deps.onSent?.(reply);
+    // Sent, but the database may not hear of it: the copy in Sent is then what lets the retry settle it as
+    // sent rather than `uncertain`, so it is appended whatever happens here.
+    const settled = await store.settleReply(reply.id, { status: 'sent', smtpResponse: sent.response }).then(
+      () => null,
+      (err: unknown) => ({ err }),
+    );
+    if (!settled) deps.onSent?.(reply);
     if (deps.sent) {
       try {
         await deps.sent.append(sent.raw);
@@ -141,6 +197,7 @@ export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise
         log.warn({ msg: 'could not append the reply to the Sent folder', replyId: reply.id, err });
       }
     }
+    if (settled) throw settled.err;
     log.info({
       msg: 'reply sent',
       replyId: reply.id,
