@@ -3,6 +3,7 @@ import { IntakeError } from '../errors.js';
 import { decideSend, type SendPolicy, sendWindows } from '../mailer/send-policy.js';
 import type { ReplyJob } from '../queue/jobs.js';
 import type { OutboxReply, Store } from '../store/store.js';
+import { createSlots } from './send-slots.js';
 
 /** What sending needs from the mailer (src/mailer): the bytes sent come back, for the Sent folder. */
 export interface ReplyMailer {
@@ -28,6 +29,12 @@ export interface SendReplyDeps {
   sendingGraceMs: number;
   /** Classifies a send failure: permanent ones are not retried (src/mailer/classify.ts). */
   classify(err: unknown): { permanent: boolean; possiblyDelivered: boolean };
+  /**
+   * Most replies claimed (`sending`) at once in this process: the SMTP connections. Unlimited when omitted.
+   * A claimed reply waiting for a connection that a crash then cuts off is marked `uncertain` though it
+   * never left, so claims must not queue up behind the connections.
+   */
+  maxInFlight?: number;
   onSent?(reply: OutboxReply): void;
 }
 
@@ -48,6 +55,7 @@ export type SendOutcome =
  */
 export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise<SendOutcome> {
   const { store, log } = deps;
+  const slots = createSlots(deps.maxInFlight ?? Number.POSITIVE_INFINITY);
   return async (job) => {
     const reply = await store.getReply(job.replyId);
     if (!reply) throw new IntakeError('job_invalid', `no outbox reply ${job.replyId}`);
@@ -99,31 +107,38 @@ export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise
         ? 'refused_limit'
         : 'refused_loop';
     }
-    if (!(await store.claimReply(reply.id))) return 'already_settled';
+    // The slot is taken before the claim: waiting for an SMTP connection happens while the reply is still
+    // `pending`, so a crash then leaves it to be sent by the next worker instead of marked uncertain.
+    const release = await slots.acquire();
     let sent: { response: string; raw: Buffer };
     try {
-      sent = await deps.mailer.send(reply, deps.from);
-    } catch (err) {
-      const failure = deps.classify(err);
-      if (failure.permanent) {
-        await store.settleReply(reply.id, { status: 'failed', reason: (err as Error).message });
-        log.warn({ msg: 'reply refused permanently', replyId: reply.id, err });
-        return 'failed';
-      }
-      // The connection broke after the message may have gone out: never risk a second copy.
-      if (failure.possiblyDelivered) {
-        if (deps.sent && (await deps.sent.contains(reply.messageId))) {
-          await store.settleReply(reply.id, { status: 'sent', smtpResponse: 'found in the Sent folder' });
-          return 'sent';
+      if (!(await store.claimReply(reply.id))) return 'already_settled';
+      try {
+        sent = await deps.mailer.send(reply, deps.from);
+      } catch (err) {
+        const failure = deps.classify(err);
+        if (failure.permanent) {
+          await store.settleReply(reply.id, { status: 'failed', reason: (err as Error).message });
+          log.warn({ msg: 'reply refused permanently', replyId: reply.id, err });
+          return 'failed';
         }
-        await store.settleReply(reply.id, { status: 'uncertain', reason: (err as Error).message });
-        log.warn({ msg: 'reply outcome uncertain', replyId: reply.id, err });
-        return 'uncertain';
+        // The connection broke after the message may have gone out: never risk a second copy.
+        if (failure.possiblyDelivered) {
+          if (deps.sent && (await deps.sent.contains(reply.messageId))) {
+            await store.settleReply(reply.id, { status: 'sent', smtpResponse: 'found in the Sent folder' });
+            return 'sent';
+          }
+          await store.settleReply(reply.id, { status: 'uncertain', reason: (err as Error).message });
+          log.warn({ msg: 'reply outcome uncertain', replyId: reply.id, err });
+          return 'uncertain';
+        }
+        await store.settleReply(reply.id, { status: 'pending', reason: (err as Error).message });
+        throw err;
       }
-      await store.settleReply(reply.id, { status: 'pending', reason: (err as Error).message });
-      throw err;
+      await store.settleReply(reply.id, { status: 'sent', smtpResponse: sent.response });
+    } finally {
+      release();
     }
-    await store.settleReply(reply.id, { status: 'sent', smtpResponse: sent.response });
     deps.onSent?.(reply);
     if (deps.sent) {
       try {
