@@ -7,6 +7,9 @@ import { type Extracted, evidenceOf } from './evidence.js';
 import { firstHit } from './rule-match.js';
 import type { Sentence } from './sentences.js';
 
+/** The reader's placeholders (`[[SECRET-1]]`, …: InboundMessage's SecretRef schema). */
+const PLACEHOLDER = /\[\[SECRET-\d+\]\]/g;
+
 export interface AccessRules {
   osCredentials: CompiledRule[];
   ipmi: CompiledRule[];
@@ -42,7 +45,17 @@ export function extractAccess(
     if (!found.has(method))
       found.set(method, { value: method, evidence: evidenceOf(sentence), confidence, ruleId });
   };
-  const newSecrets = secrets.filter((s) => s.foundIn === 'new_text');
+  // Looked up by the placeholders each sentence holds, in the order the reader numbered them: testing every
+  // secret against every sentence was quadratic, 6 s for a message listing 20,000 passwords, all that time
+  // with the worker's event loop blocked (test/faults/poison.fault.ts).
+  const newSecrets = new Map(
+    secrets.flatMap((s, i) => (s.foundIn === 'new_text' ? [[s.placeholder, { secret: s, i }] as const] : [])),
+  );
+  const secretsIn = (text: string) =>
+    [...new Set(text.match(PLACEHOLDER) ?? [])]
+      .flatMap((p) => newSecrets.get(p) ?? [])
+      .sort((a, b) => a.i - b.i)
+      .map((e) => e.secret);
   // "Voici l'accès IPMI :" then "identifiant : ADMIN" on the next lines: that login is the console's.
   const CONSOLE_REACH = 3;
   let consoleLines = 0;
@@ -51,8 +64,7 @@ export function extractAccess(
       ? CONSOLE_REACH
       : Math.max(0, consoleLines - 1);
     let placeholders = 0;
-    for (const secret of newSecrets) {
-      if (!sentence.text.includes(secret.placeholder)) continue;
+    for (const secret of secretsIn(sentence.text)) {
       placeholders++;
       add(
         secret.kind === 'ipmi_password' ? 'ipmi_kvm' : 'os_credentials',

@@ -44,6 +44,15 @@ export interface WorkerRuntime {
   stop(): Promise<void>;
 }
 
+/**
+ * How often a job may lose its worker (a crash, SIGKILL, OOM) before BullMQ fails it. Its default, 1, failed
+ * a job whose worker died twice while running it: the message stayed in INBOX, or the reply `sending`, until
+ * someone ran `intake replay --failed` (test/faults/kill-rounds.fault.ts: 10 jobs out of 500 messages and 10
+ * kills). Running a job again is safe; the limit stays finite so that a message that kills every worker
+ * reading it ends up failed and visible instead of taking them down forever.
+ */
+const MAX_STALLED = 10;
+
 /** One lease per account and mailbox: user@host:port/mailbox (never the password). */
 function leaseName(imapUrl: string, mailbox: string): string {
   const endpoint = parseImapUrl(imapUrl);
@@ -156,6 +165,10 @@ export async function runWorker(
     },
     // A live sender settles within its send deadline; the margin covers clocks of different hosts.
     sendingGraceMs: mailer.limits.sendTimeoutMs + 10_000,
+    // One claimed reply per SMTP connection: the jobs beyond wait while still `pending`. With four claims
+    // per connection, a SIGKILL left every claimed reply waiting in the pool `uncertain` (32 for 10 kills
+    // in test/faults/kill-rounds.fault.ts, 29 of them never sent), each one for a person to resolve.
+    maxInFlight: mailer.limits.maxConnections,
     classify: classifySendFailure,
     log: log.child({ component: 'reply' }),
   });
@@ -182,6 +195,7 @@ export async function runWorker(
       // lockDuration + stalledInterval. A job run twice is safe: the store commits a message once.
       lockDuration: takeoverMs,
       stalledInterval: takeoverMs,
+      maxStalledCount: MAX_STALLED,
     },
   );
   const replyWorker = new Worker(
@@ -200,15 +214,17 @@ export async function runWorker(
     {
       connection: replyConnection,
       prefix,
-      // Four jobs per pooled SMTP connection: the extra ones wait in the pool's queue (within the send
-      // deadline), their claims share WAL fsyncs, and the replies keep pace with the commits. With one job
-      // per connection the last reply of a 1,000-message backlog came 1.8 s after the last commit; 20 ms.
+      // Four jobs per pooled SMTP connection: the extra ones read their reply and check the limits while
+      // the others send, and wait for a claim slot (maxInFlight above) still `pending`. With one job per
+      // connection the last reply of a 1,000-message backlog came 1.8 s after the last commit; 20 ms with
+      // four claims per connection (before the claim slots: not measured since).
       concurrency: mailer.limits.maxConnections * 4,
       // Renewed while a send runs, as for ingest. A job handed over while its first owner is still in the
       // SMTP transaction cannot send twice: the outbox claim is a compare-and-set, and a reply found
       // `sending` is left alone until the whole send deadline has passed.
       lockDuration: takeoverMs,
       stalledInterval: takeoverMs,
+      maxStalledCount: MAX_STALLED,
     },
   );
   for (const w of [ingestWorker, replyWorker]) {

@@ -9,6 +9,7 @@ import {
 } from '../mailer/send-policy.js';
 import type { ReplyJob } from '../queue/jobs.js';
 import type { OutboxReply, Store } from '../store/store.js';
+import { createSlots } from './send-slots.js';
 
 /** What sending needs from the mailer (src/mailer): the bytes sent come back, for the Sent folder. */
 export interface ReplyMailer {
@@ -34,6 +35,12 @@ export interface SendReplyDeps {
   sendingGraceMs: number;
   /** Classifies a send failure: permanent ones are not retried (src/mailer/classify.ts). */
   classify(err: unknown): { permanent: boolean; possiblyDelivered: boolean };
+  /**
+   * Most replies claimed (`sending`) at once in this process: the SMTP connections. Unlimited when omitted.
+   * A claimed reply waiting for a connection that a crash then cuts off is marked `uncertain` though it
+   * never left, so claims must not queue up behind the connections.
+   */
+  maxInFlight?: number;
   onSent?(reply: OutboxReply): void;
 }
 
@@ -70,6 +77,7 @@ export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise
    * its claimed_at falling within our call; another process can have made that claim only by running the
    * same job at the same moment, which BullMQ's job lock (renewed all the while) prevents.
    */
+  const slots = createSlots(deps.maxInFlight ?? Number.POSITIVE_INFINITY);
   const unsent = new Map<number, Claim>();
   const ourUnsentClaim = (reply: OutboxReply): Claim | null => {
     const claim = unsent.get(reply.id);
@@ -133,61 +141,72 @@ export function createSendReply(deps: SendReplyDeps): (job: ReplyJob) => Promise
         ? 'refused_limit'
         : 'refused_loop';
     };
-    // A resumed claim was decided on and made by an earlier attempt.
-    let held = resumed;
-    if (!held) {
+    if (!resumed) {
       const before = decideSend(reply.to, await countSent(store, reply, deps.policy, false), deps.policy);
       if (!before.send) return refuse(before);
-      held = await claim(reply);
-      if (!held) return 'already_settled';
-      // Several replies to one address decided at the same moment (an auto-responder answering with several
-      // messages at once) all pass the check above before any of them is claimed, and all would be sent: the
-      // mail-loop fault scenario saw 7 go out under a daily limit of 2. Counted again once this claim is
-      // visible, the last of them to count sees every claim made before it, so together they stay within the
-      // limits; the price is that contenders may refuse more than needed (the safe side for a loop guard).
-      const after = decideSend(reply.to, await countSent(store, reply, deps.policy, true), deps.policy);
-      if (!after.send) {
-        return refuse({
-          ...after,
-          reason: `${after.reason}, counting replies being sent at the same moment`,
-        });
-      }
     }
+    // The slot is taken before the claim: waiting for an SMTP connection happens while the reply is still
+    // `pending`, so a crash then leaves it to be sent by the next worker instead of marked uncertain.
+    const release = await slots.acquire();
     let sent: { response: string; raw: Buffer };
+    let settled: { err: unknown } | null;
     try {
-      sent = await deps.mailer.send(reply, deps.from);
-    } catch (err) {
-      const failure = deps.classify(err);
-      if (failure.permanent) {
-        await store.settleReply(reply.id, { status: 'failed', reason: (err as Error).message });
-        log.warn({ msg: 'reply refused permanently', replyId: reply.id, err });
-        return 'failed';
-      }
-      // The connection broke after the message may have gone out: never risk a second copy.
-      if (failure.possiblyDelivered) {
-        if (deps.sent && (await deps.sent.contains(reply.messageId))) {
-          await store.settleReply(reply.id, { status: 'sent', smtpResponse: 'found in the Sent folder' });
-          return 'sent';
+      // A resumed claim was decided on and made by an earlier attempt.
+      let held = resumed;
+      if (!held) {
+        held = await claim(reply);
+        if (!held) return 'already_settled';
+        // Several replies to one address decided at the same moment (an auto-responder answering with
+        // several messages at once) all pass the check above before any of them is claimed, and all would be
+        // sent: the mail-loop fault scenario saw 7 go out under a daily limit of 2. Counted again once this
+        // claim is visible, the last of them to count sees every claim made before it, so together they stay
+        // within the limits; the price is that contenders may refuse more than needed (the safe side for a
+        // loop guard).
+        const after = decideSend(reply.to, await countSent(store, reply, deps.policy, true), deps.policy);
+        if (!after.send) {
+          return refuse({
+            ...after,
+            reason: `${after.reason}, counting replies being sent at the same moment`,
+          });
         }
-        await store.settleReply(reply.id, { status: 'uncertain', reason: (err as Error).message });
-        log.warn({ msg: 'reply outcome uncertain', replyId: reply.id, err });
-        return 'uncertain';
       }
-      const claimed = held;
-      await store
-        .settleReply(reply.id, { status: 'pending', reason: (err as Error).message })
-        .catch((settleErr: unknown) => {
-          unsent.set(reply.id, claimed);
-          throw settleErr;
-        });
-      throw err;
+      try {
+        sent = await deps.mailer.send(reply, deps.from);
+      } catch (err) {
+        const failure = deps.classify(err);
+        if (failure.permanent) {
+          await store.settleReply(reply.id, { status: 'failed', reason: (err as Error).message });
+          log.warn({ msg: 'reply refused permanently', replyId: reply.id, err });
+          return 'failed';
+        }
+        // The connection broke after the message may have gone out: never risk a second copy.
+        if (failure.possiblyDelivered) {
+          if (deps.sent && (await deps.sent.contains(reply.messageId))) {
+            await store.settleReply(reply.id, { status: 'sent', smtpResponse: 'found in the Sent folder' });
+            return 'sent';
+          }
+          await store.settleReply(reply.id, { status: 'uncertain', reason: (err as Error).message });
+          log.warn({ msg: 'reply outcome uncertain', replyId: reply.id, err });
+          return 'uncertain';
+        }
+        const claimed = held;
+        await store
+          .settleReply(reply.id, { status: 'pending', reason: (err as Error).message })
+          .catch((settleErr: unknown) => {
+            unsent.set(reply.id, claimed);
+            throw settleErr;
+          });
+        throw err;
+      }
+      // Sent, but the database may not hear of it: the copy in Sent is then what lets the retry settle it as
+      // sent rather than `uncertain`, so it is appended whatever happens here.
+      settled = await store.settleReply(reply.id, { status: 'sent', smtpResponse: sent.response }).then(
+        () => null,
+        (err: unknown) => ({ err }),
+      );
+    } finally {
+      release();
     }
-    // Sent, but the database may not hear of it: the copy in Sent is then what lets the retry settle it as
-    // sent rather than `uncertain`, so it is appended whatever happens here.
-    const settled = await store.settleReply(reply.id, { status: 'sent', smtpResponse: sent.response }).then(
-      () => null,
-      (err: unknown) => ({ err }),
-    );
     if (!settled) deps.onSent?.(reply);
     if (deps.sent) {
       try {

@@ -18,6 +18,11 @@ export interface AuditReport {
   committed: number;
   /** Appended messages quarantined (and not committed). */
   quarantined: number;
+  /**
+   * Of `committed`, those stored outside any conversation: automatic mail (out-of-office, bounces) that the
+   * worker commits as `ignored` without opening a conversation.
+   */
+  ignored: number;
   /** Appended messages neither committed nor quarantined. */
   lost: string[];
   /** Appended messages committed more than once, or both committed and quarantined. */
@@ -74,9 +79,14 @@ export async function audit(h: Harness, options: AuditOptions): Promise<AuditRep
     const duplicated: string[] = [];
     let committed = 0;
     let quarantined = 0;
+    let ignored = 0;
     for (const id of new Set(options.appended)) {
-      const n = committedCount.get(id) ?? 0;
+      const inConversations = committedCount.get(id) ?? 0;
+      // Not in a conversation: an ignored automatic message is still committed, once.
+      const n =
+        inConversations || (await store.findMessagesById(id)).filter((m) => m.conversationId === null).length;
       const q = quarantinedIds.has(id);
+      if (n === 1 && !q && inConversations === 0) ignored++;
       if (n === 1 && !q) committed++;
       else if (n === 0 && q) quarantined++;
       else if (n === 0) lost.push(id);
@@ -106,6 +116,7 @@ export async function audit(h: Harness, options: AuditOptions): Promise<AuditRep
       appended: new Set(options.appended).size,
       committed,
       quarantined,
+      ignored,
       lost,
       duplicated,
       conversations: rows.length,

@@ -209,4 +209,26 @@ describe('extractAccess', () => {
     expect(read('Pouvez-vous me donner un accès KVM ?')).toEqual([]);
     expect(read('The console in your panel only shows a black screen.')).toEqual([]);
   });
+  it('takes a secret by its own placeholder, not one that contains it, and stays linear in secrets', () => {
+    const secret = (n: number, kind: 'password' | 'ipmi_password') => ({
+      placeholder: `[[SECRET-${n}]]`,
+      kind,
+      label: 'mot de passe',
+      username: null,
+      foundIn: 'new_text' as const,
+    });
+    // SECRET-1 is the console's, but only SECRET-10 is in the text: an OS login.
+    expect(
+      read('mot de passe : [[SECRET-10]]', [secret(1, 'ipmi_password'), secret(10, 'password')]),
+    ).toEqual(['os_credentials']);
+    // One sentence per secret: testing every secret against every sentence took 6 s for 20,000 (the
+    // worker's event loop blocked all along, test/faults/poison.fault.ts); linear, well under a second.
+    const n = 40_000;
+    const secrets = Array.from({ length: n }, (_, i) => secret(i + 1, 'password'));
+    const text = secrets.map((s) => `mot de passe : ${s.placeholder}.`).join('\n');
+    const started = performance.now();
+    expect(read(text, secrets)).toEqual(['os_credentials']);
+    // Not a speed test: quadratic takes about 25 s here, linear well under one.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
 });
