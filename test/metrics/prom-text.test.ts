@@ -27,6 +27,9 @@ describe('the exposition parser the metrics tests rely on', () => {
   it('refuses malformed lines rather than skipping them', () => {
     expect(() => parseExposition('x{a="1" 2\n')).toThrow(/line 1/);
     expect(() => parseExposition('x one\n')).toThrow(/not a number/);
+    // What prom-client prints for an event-loop lag not yet measured, and Go's other spellings.
+    const words = parseExposition('a Nan\nb NaN\nc +Inf\nd -inf\n');
+    expect(words.samples.map((s) => s.value)).toEqual([NaN, NaN, Infinity, -Infinity]);
     expect(() => parseExposition('# TYPE x blob\n')).toThrow(/unknown type/);
   });
 });

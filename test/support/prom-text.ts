@@ -59,8 +59,18 @@ export function parseExposition(text: string): Exposition {
     const fields = line.slice(pos).trim().split(/\s+/);
     if (line[pos] !== ' ' || fields.length < 1 || fields.length > 2) fail('expected a value');
     const raw = fields[0]!;
-    const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : raw === 'NaN' ? NaN : Number(raw);
-    if (Number.isNaN(value) && raw !== 'NaN') fail('value is not a number');
+    // Prometheus reads these words as Go's ParseFloat does, in any case: prom-client writes `Nan` for an
+    // event-loop lag not yet measured.
+    const word = raw.toLowerCase();
+    const value =
+      word === '+inf' || word === 'inf'
+        ? Infinity
+        : word === '-inf'
+          ? -Infinity
+          : word === 'nan'
+            ? NaN
+            : Number(raw);
+    if (Number.isNaN(value) && word !== 'nan') fail('value is not a number');
     out.samples.push({ name, labels, value });
   }
   return out;
