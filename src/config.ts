@@ -221,7 +221,7 @@ export const ConfigSchema = z
       .min(1_000)
       .default(30_000)
       .describe(
-        "How long intake worker may take to stop after SIGTERM or SIGINT (jobs in flight finished, mailbox closed) before it exits with status 1; keep the orchestrator's grace period (Compose stop_grace_period, Kubernetes terminationGracePeriodSeconds) above it",
+        "How long intake worker (jobs in flight finished, mailbox closed) or intake web (requests in flight answered) may take to stop after SIGTERM or SIGINT before it exits with status 1; keep the orchestrator's grace period (Compose stop_grace_period, Kubernetes terminationGracePeriodSeconds) above it",
       ),
     INTAKE_SWEEP_MS: z.coerce
       .number()

@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import { createLogger } from '../log.js';
 import { type MetricsServer, startMetricsServer } from '../metrics/metrics-server.js';
 import { runWorker } from '../worker/run-worker.js';
-import { untilStopSignal } from './stop-signal.js';
+import { stopWithin, untilStopSignal } from './stop-signal.js';
 
 /**
  * `intake worker`: runs until SIGTERM or SIGINT, then stops taking jobs, finishes the ones in flight and
@@ -34,14 +34,10 @@ export async function workerCommand(config: Config): Promise<number> {
     }
   }
   await untilStopSignal(log);
-  const timer = setTimeout(() => {
-    log.error({ msg: 'stop took too long; exiting', timeoutMs: config.INTAKE_STOP_TIMEOUT_MS });
-    process.exit(1);
-  }, config.INTAKE_STOP_TIMEOUT_MS);
-  timer.unref();
-  // /healthz and /readyz answer 503 while the worker stops; the endpoint goes last.
-  await runtime.stop();
-  await endpoint?.close();
-  clearTimeout(timer);
+  await stopWithin(log, config.INTAKE_STOP_TIMEOUT_MS, async () => {
+    // /healthz and /readyz answer 503 while the worker stops; the endpoint goes last.
+    await runtime.stop();
+    await endpoint?.close();
+  });
   return 0;
 }
