@@ -1,9 +1,11 @@
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { ImapFlow } from 'imapflow';
 import type { Logger } from 'pino';
 import { createBatcher } from '../batcher.js';
-import { type ImapConnectionSettings, newImapClient } from './imap-client.js';
-import { type ImapErrorLike, MailboxError, toMailboxError } from './mailbox-error.js';
+import { guardDownload } from './guard-download.js';
+import type { ImapConnectionSettings } from './imap-client.js';
+import { createImapPool, type PooledSlot } from './imap-pool.js';
+import { type ImapErrorLike, MailboxError } from './mailbox-error.js';
 
 export interface MailboxOperationsOptions {
   connection: ImapConnectionSettings;
@@ -54,110 +56,21 @@ export interface MailboxOperations {
   close(): Promise<void>;
 }
 
-interface Slot {
-  client: ImapFlow | null;
-  busy: boolean;
-  idleTimer: NodeJS.Timeout | null;
-  /** Folders known to exist on this connection. */
-  folders: Set<string>;
-}
-
 /**
- * A small pool of connections, each used by one call at a time and only inside a mailbox lock released in
- * `finally`. Separate from the watching connection on purpose: the worker processes that do not hold the
- * lease download and file messages too, and a download in progress must never hold up IDLE.
+ * The per-message calls on a small pool of connections (src/mailbox/imap-pool.ts), each used by one call at
+ * a time and only inside a mailbox lock released in `finally`. Separate from the watching connection on
+ * purpose: the worker processes that do not hold the lease download and file messages too, and a download in
+ * progress must never hold up IDLE.
  */
 export function createMailboxOperations(options: MailboxOperationsOptions): MailboxOperations {
   const { mailbox, logger: log } = options;
-  const slots: Slot[] = Array.from({ length: Math.max(1, options.connections ?? 2) }, () => ({
-    client: null,
-    busy: false,
-    idleTimer: null,
-    folders: new Set<string>(),
-  }));
-  const waiting: ((slot: Slot) => void)[] = [];
-  const idleCloseMs = options.idleCloseMs ?? 60_000;
-
-  const acquire = (): Promise<Slot> => {
-    // Prefer a slot with a live connection, then any free one.
-    const free = slots.find((s) => !s.busy && s.client?.usable) ?? slots.find((s) => !s.busy);
-    if (free) {
-      take(free);
-      return Promise.resolve(free);
-    }
-    return new Promise((resolve) => waiting.push(resolve));
-  };
-  const take = (slot: Slot) => {
-    slot.busy = true;
-    if (slot.idleTimer) clearTimeout(slot.idleTimer);
-    slot.idleTimer = null;
-  };
-  const release = (slot: Slot) => {
-    const next = waiting.shift();
-    if (next) {
-      next(slot);
-      return;
-    }
-    slot.busy = false;
-    slot.idleTimer = setTimeout(() => disconnect(slot), idleCloseMs);
-    slot.idleTimer.unref();
-  };
-  const disconnect = async (slot: Slot) => {
-    const client = slot.client;
-    slot.client = null;
-    slot.folders.clear();
-    if (!client) return;
-    await Promise.race([client.logout().catch(() => {}), delay(2_000)]);
-    client.close();
-  };
-
-  const connected = async (slot: Slot): Promise<ImapFlow> => {
-    if (slot.client?.usable) return slot.client;
-    if (slot.client) slot.client.close();
-    slot.client = null;
-    slot.folders.clear();
-    // No IDLE here: every command would first have to break it.
-    const client = await newImapClient(options.connection, 'operations', { disableAutoIdle: true });
-    client.on('error', (err: Error) => log.warn({ err, msg: 'IMAP operations connection failed' }));
-    try {
-      await client.connect();
-    } catch (err) {
-      client.close();
-      throw toMailboxError(err, 'connecting to the IMAP server');
-    }
-    slot.client = client;
-    return client;
-  };
-
-  /**
-   * Runs `fn` on a pooled connection, giving it back afterwards unless `fn` keeps it (`keep()`, for a
-   * stream still being read). A pooled connection may have died while unused (Dovecot drops a session
-   * whose mailbox changed under it, for one): an idempotent call that fails at once on a reused
-   * connection is tried once more on a fresh one, rather than failing the job.
-   */
-  const withConnection = async <T>(
-    what: string,
-    idempotent: boolean,
-    fn: (client: ImapFlow, slot: Slot, keep: () => void) => Promise<T>,
-  ): Promise<T> => {
-    for (let attempt = 0; ; attempt++) {
-      const slot = await acquire();
-      let kept = false;
-      const reused = Boolean(slot.client?.usable);
-      try {
-        const client = await connected(slot);
-        return await fn(client, slot, () => {
-          kept = true;
-        });
-      } catch (err) {
-        const e = toMailboxError(err, what);
-        if (!(idempotent && reused && attempt === 0 && e.code === 'imap_unavailable')) throw e;
-        log.info({ msg: `${what}: pooled connection was dead, trying a fresh one`, err: e.message });
-      } finally {
-        if (!kept) release(slot);
-      }
-    }
-  };
+  const pool = createImapPool({
+    connection: options.connection,
+    size: options.connections ?? 2,
+    idleCloseMs: options.idleCloseMs ?? 60_000,
+    logger: log,
+  });
+  const { withConnection } = pool;
 
   /**
    * Selects `folder` and holds its lock. A pooled connection that kept the folder selected has a stale view
@@ -207,15 +120,21 @@ export function createMailboxOperations(options: MailboxOperationsOptions): Mail
     }
   };
 
-  const ensureFolder = async (slot: Slot, client: ImapFlow, folder: string) => {
-    if (slot.folders.has(folder)) return;
+  /** Whether `folder` exists (remembered per connection once seen). */
+  const folderExists = async (slot: PooledSlot, client: ImapFlow, folder: string) => {
+    if (slot.folders.has(folder)) return true;
     const known = await client.list();
-    if (!known.some((m) => m.path === folder || m.name === folder)) {
-      await client.mailboxCreate(folder).catch((err: ImapErrorLike) => {
-        // Another process created it in between.
-        if (err.responseStatus !== 'NO') throw err;
-      });
-    }
+    if (!known.some((m) => m.path === folder || m.name === folder)) return false;
+    slot.folders.add(folder);
+    return true;
+  };
+
+  const ensureFolder = async (slot: PooledSlot, client: ImapFlow, folder: string) => {
+    if (await folderExists(slot, client, folder)) return;
+    await client.mailboxCreate(folder).catch((err: ImapErrorLike) => {
+      // Another process created it in between.
+      if (err.responseStatus !== 'NO') throw err;
+    });
     slot.folders.add(folder);
   };
 
@@ -277,9 +196,9 @@ export function createMailboxOperations(options: MailboxOperationsOptions): Mail
             );
           }
           keep();
-          return guardDownload(found.content, uid, () => {
+          return guardDownload(found.content, uid, options.downloadTimeoutMs ?? 10 * 60_000, () => {
             lock.release();
-            release(slot);
+            pool.release(slot);
           });
         } catch (err) {
           lock.release();
@@ -318,11 +237,7 @@ export function createMailboxOperations(options: MailboxOperationsOptions): Mail
 
     folderContains(folder, messageId) {
       return withConnection(`searching ${folder}`, true, async (client, slot) => {
-        if (!slot.folders.has(folder)) {
-          const known = await client.list();
-          if (!known.some((m) => m.path === folder || m.name === folder)) return false;
-          slot.folders.add(folder);
-        }
+        if (!(await folderExists(slot, client, folder))) return false;
         const lock = await lockFresh(client, folder, true);
         try {
           const found = await client.search({ header: { 'message-id': angled(messageId) } }, { uid: true });
@@ -337,11 +252,7 @@ export function createMailboxOperations(options: MailboxOperationsOptions): Mail
 
     restore(folder, messageId) {
       return withConnection(`restoring from ${folder}`, true, async (client, slot) => {
-        if (!slot.folders.has(folder)) {
-          const known = await client.list();
-          if (!known.some((m) => m.path === folder || m.name === folder)) return null;
-          slot.folders.add(folder);
-        }
+        if (!(await folderExists(slot, client, folder))) return null;
         const lock = await lockFresh(client, folder);
         try {
           const found = await client.search({ header: { 'message-id': angled(messageId) } }, { uid: true });
@@ -366,55 +277,8 @@ export function createMailboxOperations(options: MailboxOperationsOptions): Mail
       });
     },
 
-    async close() {
-      for (const slot of slots) {
-        if (slot.idleTimer) clearTimeout(slot.idleTimer);
-        slot.idleTimer = null;
-      }
-      await Promise.all(slots.map(disconnect));
-    },
+    close: () => pool.close(),
   };
-
-  /**
-   * Hands imapflow's stream through a PassThrough (chunks pass by reference, nothing is copied or
-   * collected) so that the connection is given back exactly once, whether the consumer reads to the end,
-   * fails or gives up, and so that a message expunged mid-download reads as `message_gone`.
-   */
-  function guardDownload(content: Readable, uid: number, done: () => void): Readable {
-    const out = new PassThrough({ highWaterMark: 256 * 1024 });
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      if (!content.destroyed) content.destroy();
-      done();
-    };
-    const timeoutMs = options.downloadTimeoutMs ?? 10 * 60_000;
-    const timer = setTimeout(() => {
-      out.destroy(
-        new MailboxError('download_timeout', `download of UID ${uid} still open after ${timeoutMs} ms`),
-      );
-    }, timeoutMs);
-    timer.unref();
-    content.on('error', (err: Error & ImapErrorLike) => {
-      out.destroy(
-        err.code === 'DownloadIncomplete'
-          ? new MailboxError('message_gone', `UID ${uid} disappeared during its download`, { cause: err })
-          : toMailboxError(err, `downloading UID ${uid}`),
-      );
-    });
-    content.pipe(out);
-    // The connection is free once imapflow has fetched the last chunk, even if the consumer still reads.
-    content.once('end', finish);
-    out.once('close', finish);
-    return out;
-  }
 }
 
 const angled = (messageId: string) => (messageId.startsWith('<') ? messageId : `<${messageId}>`);
-
-const delay = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
