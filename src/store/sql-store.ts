@@ -7,6 +7,8 @@ import { commitQueries, MESSAGE_COLUMNS } from './commit-queries.js';
 import { conversationWhere } from './conversation-where.js';
 import { deskAccess } from './desk-access.js';
 import { migrateSteps } from './migrate.js';
+import { outboxAccess, REPLY_COLUMNS } from './outbox-access.js';
+import { quarantineAccess } from './quarantine-access.js';
 import { rowSchemas } from './rows.js';
 import { openSecret } from './secret-box.js';
 import type { SqlDriver, SqlResult, TxSteps } from './sql-driver.js';
@@ -19,18 +21,11 @@ import type {
   ConversationCriteria,
   ConversationFilter,
   MessageLocation,
-  ReplyOutcome,
   Store,
 } from './store.js';
 
-const REPLY_COLUMNS = `id, conversation_id, revision, message_id, to_address, subject, in_reply_to, refs, headers,
-  language, requested, text, html, status, attempts, smtp_response, created_at, claimed_at, sent_at`;
 const SUMMARY_COLUMNS =
   'id, subject, status, missing, request_types, server, customer, language, last_customer_message_at, updated_at';
-const QUARANTINE_COLUMNS =
-  'id, mailbox, uid_validity, uid, message_id, content_hash, code, reason, created_at, resolved_at';
-/** Replies that count against the per-sender limit: sent, or possibly sent. */
-const COUNTED_STATUSES = "('sending', 'sent', 'uncertain')";
 
 /**
  * The one `Store` implementation: the SQL is shared (with the few dialect differences spelled out where
@@ -43,6 +38,8 @@ export class SqlStore implements Store {
   private readonly changes;
   private readonly desk;
   private readonly events;
+  private readonly outbox;
+  private readonly quarantined;
 
   constructor(
     private readonly driver: SqlDriver,
@@ -54,6 +51,8 @@ export class SqlStore implements Store {
     this.changes = changeQueries(this.rows, driver.dialect);
     this.desk = deskAccess((text, params) => this.exec(text, params), isoNow);
     this.events = statusEventAccess((text, params) => this.exec(text, params), driver.dialect);
+    this.outbox = outboxAccess((text, params, deferSync) => this.exec(text, params, deferSync), this.rows);
+    this.quarantined = quarantineAccess((text, params) => this.exec(text, params), this.rows);
   }
 
   /** Runs steps outside a transaction (each statement on its own): for reads and single writes. */
@@ -223,102 +222,6 @@ export class SqlStore implements Store {
     return this.driver.transaction(() => changeSteps(this.q, this.changes, input));
   }
 
-  async getReply(id: number) {
-    const { rows } = await this.exec(`SELECT ${REPLY_COLUMNS} FROM replies WHERE id = ?`, [id]);
-    return rows[0] === undefined ? null : this.rows.reply.parse(rows[0]);
-  }
-
-  async listUnsettledReplies(limit: number) {
-    const { rows } = await this.exec(
-      `SELECT ${REPLY_COLUMNS} FROM replies WHERE status IN ('pending', 'sending') ORDER BY id LIMIT ?`,
-      [limit],
-    );
-    return rows.map((r) => this.rows.reply.parse(r));
-  }
-
-  async claimReply(id: number): Promise<boolean> {
-    const { changes } = await this.exec(
-      `UPDATE replies SET status = 'sending', attempts = attempts + 1, claimed_at = ?
-       WHERE id = ? AND status = 'pending'`,
-      [isoNow(), id],
-    );
-    return changes === 1;
-  }
-
-  async settleReply(id: number, outcome: ReplyOutcome): Promise<void> {
-    const response = outcome.status === 'sent' ? outcome.smtpResponse : outcome.reason;
-    const sentAt = outcome.status === 'sent' ? isoNow() : null;
-    const { changes } = await this.exec(
-      `UPDATE replies SET status = ?, smtp_response = ?, sent_at = COALESCE(?, sent_at)
-       WHERE id = ? AND status <> 'sent'`,
-      [outcome.status, response, sentAt, id],
-      // The claim before the send was durable: an outcome lost in a power cut leaves the reply `sending`,
-      // which the outbox settles from the Sent folder or as `uncertain`, never by sending again.
-      true,
-    );
-    if (changes === 0 && !(await this.getReply(id))) {
-      throw new IntakeError('reply_not_found', `no reply ${id} in the outbox`);
-    }
-  }
-
-  async countRepliesTo(address: string, since: Date): Promise<number> {
-    const { rows } = await this.exec(
-      `SELECT COUNT(*) AS n FROM replies
-       WHERE lower(to_address) = ? AND status IN ${COUNTED_STATUSES} AND created_at >= ?`,
-      [address.trim().toLowerCase(), since.toISOString()],
-    );
-    return this.rows.count.parse(rows[0]).n;
-  }
-
-  async quarantine(entry: Parameters<Store['quarantine']>[0]): Promise<number> {
-    const { rows } = await this.exec(
-      `INSERT INTO quarantine (mailbox, uid_validity, uid, message_id, content_hash, code, reason, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id AS n`,
-      [
-        entry.mailbox,
-        entry.uidValidity,
-        entry.uid,
-        entry.messageId,
-        entry.contentHash,
-        entry.code,
-        entry.reason,
-        isoNow(),
-      ],
-    );
-    return this.rows.count.parse(rows[0]).n;
-  }
-
-  async listQuarantine(
-    limit: number,
-    options: { includeResolved?: boolean; offset?: number; newestFirst?: boolean } = {},
-  ) {
-    const { rows } = await this.exec(
-      `SELECT ${QUARANTINE_COLUMNS} FROM quarantine ${options.includeResolved ? '' : 'WHERE resolved_at IS NULL'}
-       ORDER BY id ${options.newestFirst ? 'DESC' : ''} LIMIT ? OFFSET ?`,
-      [limit, options.offset ?? 0],
-    );
-    return rows.map((r) => this.rows.quarantine.parse(r));
-  }
-
-  async countQuarantine(options: { includeResolved?: boolean } = {}) {
-    const { rows } = await this.exec(
-      `SELECT COUNT(*) AS n FROM quarantine ${options.includeResolved ? '' : 'WHERE resolved_at IS NULL'}`,
-    );
-    return this.rows.count.parse(rows[0]).n;
-  }
-
-  async getQuarantine(id: number) {
-    const { rows } = await this.exec(`SELECT ${QUARANTINE_COLUMNS} FROM quarantine WHERE id = ?`, [id]);
-    return rows[0] === undefined ? null : this.rows.quarantine.parse(rows[0]);
-  }
-
-  async resolveQuarantine(id: number): Promise<void> {
-    await this.exec('UPDATE quarantine SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL', [
-      isoNow(),
-      id,
-    ]);
-  }
-
   async revealSecret(id: number): Promise<string | null> {
     const { rows } = await this.exec('SELECT iv, tag, ciphertext FROM secrets WHERE id = ?', [id]);
     if (rows[0] === undefined) return null;
@@ -360,6 +263,19 @@ export class SqlStore implements Store {
     );
     return rows.map((r) => this.rows.audit.parse(r));
   }
+
+  // Outbox and quarantine: the statements live in outbox-access.ts and quarantine-access.ts.
+  getReply: Store['getReply'] = (id) => this.outbox.getReply(id);
+  listUnsettledReplies: Store['listUnsettledReplies'] = (limit) => this.outbox.listUnsettledReplies(limit);
+  claimReply: Store['claimReply'] = (id) => this.outbox.claimReply(id);
+  settleReply: Store['settleReply'] = (id, outcome) => this.outbox.settleReply(id, outcome);
+  countRepliesTo: Store['countRepliesTo'] = (address, since) => this.outbox.countRepliesTo(address, since);
+  quarantine: Store['quarantine'] = (entry) => this.quarantined.quarantine(entry);
+  listQuarantine: Store['listQuarantine'] = (limit, options) =>
+    this.quarantined.listQuarantine(limit, options);
+  countQuarantine: Store['countQuarantine'] = (options) => this.quarantined.countQuarantine(options);
+  getQuarantine: Store['getQuarantine'] = (id) => this.quarantined.getQuarantine(id);
+  resolveQuarantine: Store['resolveQuarantine'] = (id) => this.quarantined.resolveQuarantine(id);
 
   // Desk access: the statements live in desk-access.ts.
   addStaff: Store['addStaff'] = (input) => this.desk.addStaff(input);
