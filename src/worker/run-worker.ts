@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { type Job, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { type Config, requireWorkerConfig } from '../config.js';
 import { loadDirectory } from '../directory/load-directory.js';
@@ -13,9 +12,7 @@ import type { WorkerMetrics } from '../metrics/worker-metrics.js';
 import { observeWorker } from '../metrics/worker-observability.js';
 import { createAdvance } from '../pipeline/advance.js';
 import { createUnderstander } from '../pipeline/understand-message.js';
-import { isRedisConnectionError } from '../queue/connection-error.js';
-import { forQueue } from '../queue/errors.js';
-import { INGEST_QUEUE, IngestJob, REPLY_QUEUE, ReplyJob } from '../queue/jobs.js';
+import type { IngestJob, ReplyJob } from '../queue/jobs.js';
 import { createQueues, redisConnection, throttledRedisErrors } from '../queue/queues.js';
 import { automaticRules } from '../reader/detect-automatic.js';
 import { createReader } from '../reader/read-message.js';
@@ -24,6 +21,7 @@ import { createStore, parseSecretKey } from '../store/index.js';
 import type { Store } from '../store/store.js';
 import { createWebhookDispatcher } from '../webhook/webhook-dispatcher.js';
 import { createIngest, type IngestOutcome } from './ingest.js';
+import { startQueueWorkers } from './queue-workers.js';
 import { createSendReply, type SendOutcome } from './send-reply.js';
 
 export interface WorkerHooks {
@@ -43,15 +41,6 @@ export interface WorkerRuntime {
   readonly live: boolean;
   stop(): Promise<void>;
 }
-
-/**
- * How often a job may lose its worker (a crash, SIGKILL, OOM) before BullMQ fails it. Its default, 1, failed
- * a job whose worker died twice while running it: the message stayed in INBOX, or the reply `sending`, until
- * someone ran `intake replay --failed` (test/faults/kill-rounds.fault.ts: 10 jobs out of 500 messages and 10
- * kills). Running a job again is safe; the limit stays finite so that a message that kills every worker
- * reading it ends up failed and visible instead of taking them down forever.
- */
-const MAX_STALLED = 10;
 
 /** One lease per account and mailbox: user@host:port/mailbox (never the password). */
 function leaseName(imapUrl: string, mailbox: string): string {
@@ -173,71 +162,27 @@ export async function runWorker(
     log: log.child({ component: 'reply' }),
   });
 
-  // Each BullMQ worker gets its own connection: they block on Redis while waiting for jobs. BullMQ does
-  // not close a connection it was given, so stop() does.
-  const ingestConnection = redisConnection(config.REDIS_URL, redisErrors, 'ingest worker');
-  const replyConnection = redisConnection(config.REDIS_URL, redisErrors, 'reply worker');
-  const ingestWorker = new Worker(
-    INGEST_QUEUE,
-    async (job: Job) => {
-      try {
-        return await ingest(IngestJob.parse(job.data));
-      } catch (err) {
-        throw forQueue(err);
-      }
+  const workers = startQueueWorkers({
+    redisUrl: config.REDIS_URL,
+    prefix,
+    redisErrors,
+    log,
+    takeoverMs,
+    ingestConcurrency: config.INTAKE_INGEST_CONCURRENCY,
+    // Four jobs per pooled SMTP connection: the extra ones read their reply and check the limits while
+    // the others send, and wait for a claim slot (maxInFlight above) still `pending`. With one job per
+    // connection the last reply of a 1,000-message backlog came 1.8 s after the last commit; 20 ms with
+    // four claims per connection; 0.45 s with four jobs but one claim per connection (the claim slots,
+    // which keep a crash from leaving more than one `uncertain` reply per connection; still 191 msg/s).
+    replyConcurrency: mailer.limits.maxConnections * 4,
+    ingest,
+    reply: async (data) => {
+      const outcome = await sendReply(data);
+      metrics.replied(outcome, data.seenAt ? (Date.now() - data.seenAt) / 1000 : null);
+      hooks.onReply?.(data, outcome);
+      return outcome;
     },
-    {
-      connection: ingestConnection,
-      prefix,
-      concurrency: config.INTAKE_INGEST_CONCURRENCY,
-      // BullMQ renews a live job's lock every lockDuration/2 (reading streams, the event loop stays free), so
-      // the lock only has to outlast a renewal: a dead process's jobs pass to a live one after about
-      // lockDuration + stalledInterval. A job run twice is safe: the store commits a message once.
-      lockDuration: takeoverMs,
-      stalledInterval: takeoverMs,
-      maxStalledCount: MAX_STALLED,
-    },
-  );
-  const replyWorker = new Worker(
-    REPLY_QUEUE,
-    async (job: Job) => {
-      try {
-        const data = ReplyJob.parse(job.data);
-        const outcome = await sendReply(data);
-        metrics.replied(outcome, data.seenAt ? (Date.now() - data.seenAt) / 1000 : null);
-        hooks.onReply?.(data, outcome);
-        return outcome;
-      } catch (err) {
-        throw forQueue(err);
-      }
-    },
-    {
-      connection: replyConnection,
-      prefix,
-      // Four jobs per pooled SMTP connection: the extra ones read their reply and check the limits while
-      // the others send, and wait for a claim slot (maxInFlight above) still `pending`. With one job per
-      // connection the last reply of a 1,000-message backlog came 1.8 s after the last commit; 20 ms with
-      // four claims per connection; 0.45 s with four jobs but one claim per connection (the claim slots,
-      // which keep a crash from leaving more than one `uncertain` reply per connection; still 191 msg/s).
-      concurrency: mailer.limits.maxConnections * 4,
-      // Renewed while a send runs, as for ingest. A job handed over while its first owner is still in the
-      // SMTP transaction cannot send twice: the outbox claim is a compare-and-set, and a reply found
-      // `sending` is left alone until the whole send deadline has passed.
-      lockDuration: takeoverMs,
-      stalledInterval: takeoverMs,
-      maxStalledCount: MAX_STALLED,
-    },
-  );
-  for (const w of [ingestWorker, replyWorker]) {
-    w.on('failed', (job, err) =>
-      log.warn({ msg: 'job failed', queue: w.name, jobId: job?.id, attempts: job?.attemptsMade, err }),
-    );
-    w.on('error', (err) =>
-      isRedisConnectionError(err)
-        ? redisErrors(err, w.name)
-        : log.error({ msg: 'queue worker error', queue: w.name, err }),
-    );
-  }
+  });
 
   // Replies committed but never queued (a crash between commit and queue) or interrupted mid-send.
   const sweep = async () => {
@@ -316,10 +261,9 @@ export async function runWorker(
       clearInterval(sweeper);
       await leased.stop();
       await webhook?.stop();
-      // Finish the jobs in flight rather than abandon them: their locks would otherwise hold them.
-      await Promise.allSettled([ingestWorker.close(), replyWorker.close()]);
+      await workers.close();
       await Promise.allSettled([queues.close(), mailer.close(), source.close()]);
-      for (const connection of [leaseRedis, ingestConnection, replyConnection]) connection.disconnect();
+      leaseRedis.disconnect();
       await store.close();
       log.info({ msg: 'worker stopped' });
     },
