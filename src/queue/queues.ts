@@ -8,6 +8,11 @@ export interface Queues {
   connection: Redis;
   addIngest(jobs: readonly IngestJob[]): Promise<void>;
   addReply(job: ReplyJob): Promise<void>;
+  /**
+   * Queues the reply again for the outbox sweep: a job still waiting, running or delayed is left alone (the
+   * same job id), a failed one is retried; resolves to what was done.
+   */
+  requeueReply(job: ReplyJob): Promise<'queued' | 'present' | 'retried'>;
   close(): Promise<void>;
 }
 
@@ -78,6 +83,23 @@ export function createQueues(redisUrl: string, prefix = 'intake', onError?: Redi
     },
     async addReply(job) {
       await reply.add('reply', job, { jobId: replyJobId(job) });
+    },
+    async requeueReply(job) {
+      const jobId = replyJobId(job);
+      const existing = await reply.getJob(jobId);
+      if (!existing) {
+        await reply.add('reply', job, { jobId });
+        return 'queued';
+      }
+      // A failed job is kept a week under its id, and BullMQ ignores an add with that id meanwhile: without
+      // a retry, a reply whose ten attempts ran out (SMTP away for more than about 8.5 minutes) would stay
+      // `pending` for that week. Replies refused for good are settled `failed` in the outbox and never come
+      // back here; only the unsettled ones do.
+      if (await existing.isFailed()) {
+        await existing.retry('failed');
+        return 'retried';
+      }
+      return 'present';
     },
     async close() {
       await Promise.allSettled([ingest.close(), reply.close()]);

@@ -187,13 +187,16 @@ export async function runWorker(
   // Replies committed but never queued (a crash between commit and queue) or interrupted mid-send.
   const sweep = async () => {
     try {
+      const retried: number[] = [];
       for (const reply of await store.listUnsettledReplies(200)) {
-        await queues.addReply({
+        const done = await queues.requeueReply({
           replyId: reply.id,
           conversationId: reply.conversationId,
           revision: reply.revision,
         });
+        if (done === 'retried') retried.push(reply.id);
       }
+      if (retried.length > 0) log.warn({ msg: 'outbox sweep retried failed reply jobs', replyIds: retried });
     } catch (err) {
       log.warn({ msg: 'outbox sweep failed', err });
     }
