@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { type Config, requireWorkerConfig } from '../config.js';
@@ -211,7 +212,9 @@ export async function runWorker(
       source,
       redis: leaseRedis,
       key: `${prefix}:mailbox-lease:${leaseName(config.INTAKE_IMAP_URL!, source.mailbox)}`,
-      ownerId: `${hostname()}:${process.pid}`,
+      // Unique per runWorker, not per process (two in one process, as tests and the bench run them, would
+      // otherwise both think they hold the lease); the pid stays last for an operator reading the key.
+      ownerId: `${hostname()}:${randomBytes(3).toString('hex')}:${process.pid}`,
       ttlMs: takeoverMs,
       logger: log.child({ component: 'lease' }),
     },
