@@ -1,6 +1,7 @@
 /**
- * `npx tsx scripts/compose-check.ts` (as root, with a Docker engine and `docker-compose`): brings the whole of
- * docker-compose.yml up from a copy of the committed tree (`git archive HEAD`, with a generated .env) and
+ * `npx tsx scripts/compose-check.ts [IMAGE]` (as root, with a Docker engine and `docker-compose`): brings the
+ * whole of docker-compose.yml up from a copy of the committed tree (`git archive HEAD`, with a generated .env)
+ * and
  * checks that redis, postgres, both workers and the desk become healthy, that the desk answers on the port
  * the file publishes (127.0.0.1:8080, which must be free), that one message goes through
  * (read by a worker, stored in PostgreSQL, filed, answered) and that `docker-compose stop` ends the app
@@ -9,6 +10,9 @@
  * The mailbox and the SMTP peer are throwaway ones on this host's loopback (scripts/dovecot.ts,
  * scripts/smtp-capture.ts), relayed onto the gateway address of the Compose network so that the containers
  * reach them; their URLs go in through an override file, as an operator's would through .env.
+ * The app image is `docker-compose build`'s, or IMAGE tagged as the file's intake:latest when given (an
+ * image built beforehand, e.g. by `docker build --network host` where Compose's build network has no way
+ * out); `up` never builds, so that no stale intake:latest is what gets checked.
  * Needs a Docker engine, so it is not part of `npm test`.
  */
 import { spawn } from 'node:child_process';
@@ -23,6 +27,7 @@ import { sleep } from './dovecot-host.js';
 import { startSmtpCapture } from './smtp-capture.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const IMAGE = process.argv[2];
 const PROJECT = `intakecheck${process.pid}`;
 const APP = ['worker_1', 'worker_2', 'web_1'].map((s) => `${PROJECT}_${s}`);
 const ALL = [`${PROJECT}_redis_1`, `${PROJECT}_postgres_1`, ...APP];
@@ -102,7 +107,10 @@ async function main(): Promise<void> {
   const relays: net.Server[] = [];
   try {
     // The backing services first: that creates the network whose gateway the relays listen on.
-    await compose(['up', '-d', '--build', 'redis', 'postgres']);
+    if (IMAGE) await run('docker', ['tag', IMAGE, 'intake:latest'], dir);
+    else await compose(['build', 'worker']);
+    say(`ok   app image: ${IMAGE ?? 'built by docker-compose build'}`);
+    await compose(['up', '-d', 'redis', 'postgres']);
     const gateway = (
       await run(
         'docker',
@@ -122,7 +130,7 @@ async function main(): Promise<void> {
       join(dir, 'check.yml'),
       `version: '3.9'\nservices:\n  worker:\n    environment:\n${peers}  web:\n    environment:\n${peers}`,
     );
-    await compose(['up', '-d']);
+    await compose(['up', '-d', '--no-build']);
     const health = async () =>
       (
         await run('docker', ['inspect', '-f', '{{.Name}} {{.State.Health.Status}}', ...ALL], dir, true)
