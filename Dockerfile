@@ -1,8 +1,10 @@
 # syntax=docker/dockerfile:1
 #
-# Not built on the machine it was written on (no Docker engine there): each RUN below was reproduced by
-# hand in a temp dir (same files, same npm commands, then `node dist/cli.js check-config`, `parse` and
-# `require('better-sqlite3')` from the pruned tree with NODE_ENV=production, as an unprivileged user).
+# Built and run on 2026-11-26 with Docker Engine 20.10 (classic builder) from stand-in base images of the
+# same names, made from Debian bookworm and Node 20.20.2 by scripts/docker-stand-in-base.sh because that
+# machine could not reach Docker Hub: 71 s from an empty cache, a 353 MB image; scripts/container-check.ts
+# ran it read-only as uid 1000 end to end, scripts/compose-check.ts brought docker-compose.yml up healthy
+# (docs/operations.md, "Verified on a Docker engine").
 
 # Build stage: the full Debian image, because better-sqlite3 is a native module. Its install script takes a
 # prebuilt binary when one matches, and otherwise compiles with python3, make and g++, which this image has
