@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from '../../src/store/index.js';
 import type { Store } from '../../src/store/store.js';
-import { customerMail } from '../support/customer-mail.js';
+import { reinstallRequest } from '../support/customer-mail.js';
 import { type TestDatabases, testDatabases } from '../support/postgres.js';
 import { eventually, type Harness, SECRET_KEY, startHarness } from '../support/worker-harness.js';
 import { CLEAN, cleanAudit, recordFigures } from './figures.js';
@@ -18,12 +18,7 @@ import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 const FAST = { INTAKE_TAKEOVER_MS: '2000', INTAKE_SMTP_TIMEOUT_MS: '2000', INTAKE_SWEEP_MS: '2000' };
 const OUTAGE_MS = 10_000;
 
-const request = (i: number) =>
-  customerMail({
-    from: `Customer ${i} <customer${i}@client${i}.example>`,
-    subject: `Reinstall of server ${i}`,
-    body: `Hello,\n\nPlease reinstall Debian 12 on 198.51.100.${i}.\n\nRegards`,
-  });
+const request = (i: number) => reinstallRequest(i);
 
 let databases: TestDatabases | null = null;
 let proxy: TcpProxy | null = null;

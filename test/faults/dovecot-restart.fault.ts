@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
-import { customerMail } from '../support/customer-mail.js';
+import { reinstallRequest } from '../support/customer-mail.js';
 import { eventually, type Harness, startHarness } from '../support/worker-harness.js';
 import type { WorkerProcess } from '../support/worker-process.js';
 import { CLEAN, cleanAudit, recordFigures } from './figures.js';
@@ -14,12 +14,7 @@ import { auditWhenSettled, logEntries, secondsSince, sleep, withWorkerLog } from
  */
 const FAST = { INTAKE_TAKEOVER_MS: '2000', INTAKE_SMTP_TIMEOUT_MS: '2000' };
 
-const request = (i: number) =>
-  customerMail({
-    from: `Customer ${i} <customer${i}@client${i}.example>`,
-    subject: `Reinstall of server ${i}`,
-    body: `Hello,\n\nPlease reinstall Debian 12 on 198.51.100.${i}.\n\nRegards`,
-  });
+const request = (i: number) => reinstallRequest(i);
 
 let h: Harness | null = null;
 let store: Store | null = null;

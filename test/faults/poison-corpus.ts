@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { fixtureMessages } from '../support/fixtures.js';
+import { headerLine, mutate, mutation } from '../support/fuzz-inputs.js';
 import { rawMessage } from '../support/messages.js';
 
 /**
@@ -113,67 +114,6 @@ function badInput(id: (name: string) => string): Poison[] {
   });
 }
 
-// The fuzz test's mutations of fixture messages, as they break MIME in transit and in broken clients.
-const mutation = fc.oneof(
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
-  fc.record({
-    kind: fc.constant('flip' as const),
-    at: fc.double({ min: 0, max: 1, noNaN: true }),
-    byte: fc.integer({ min: 0, max: 255 }),
-  }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.double({ min: 0, max: 1, noNaN: true }),
-    text: fc.constantFrom(
-      '\r\n--',
-      '\r\n\r\n',
-      '=?utf-8?B?',
-      '=\r\n',
-      '<blockquote>',
-      '\u0000',
-      '=C3',
-      'charset=zz-top\r\n',
-    ),
-  }),
-);
-type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
-
-function mutate(raw: Buffer, ops: Mutation[]): Buffer {
-  let out = raw;
-  for (const op of ops) {
-    const at = Math.floor(op.at * out.length);
-    if (op.kind === 'truncate') out = out.subarray(0, at);
-    else if (op.kind === 'flip')
-      out = Buffer.concat([out.subarray(0, at), Buffer.from([op.byte]), out.subarray(at + 1)]);
-    else out = Buffer.concat([out.subarray(0, at), Buffer.from(op.text, 'latin1'), out.subarray(at)]);
-  }
-  return out;
-}
-
-const headerLine = fc.string({
-  unit: fc.constantFrom(
-    'a',
-    'Z',
-    ':',
-    ' ',
-    '\t',
-    '=',
-    '?',
-    '-',
-    '>',
-    '<',
-    '@',
-    'é',
-    '\r\n',
-    '\n',
-    ';',
-    '"',
-    '/',
-  ),
-  maxLength: 120,
-});
-
-/** Poison of the fuzz generators, `each` of every kind, reproducible from `seed`. */
 function fuzzed(seed: number, each: number, id: (name: string) => string): Poison[] {
   const seeds = fixtureMessages().map((f) => f.raw);
   const withId = (name: string, body: Buffer): Poison => {

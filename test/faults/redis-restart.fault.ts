@@ -4,7 +4,7 @@ import { type RedisServer, startRedisServer } from '../../scripts/redis-server.j
 import { INGEST_QUEUE } from '../../src/queue/jobs.js';
 import { redisConnection } from '../../src/queue/queues.js';
 import type { Store } from '../../src/store/store.js';
-import { customerMail } from '../support/customer-mail.js';
+import { reinstallRequest } from '../support/customer-mail.js';
 import { eventually, type Harness, startHarness } from '../support/worker-harness.js';
 import { CLEAN, cleanAudit, recordFigures } from './figures.js';
 import { auditWhenSettled, secondsSince, sleep, sweptCount, withWorkerLog } from './settle.js';
@@ -22,12 +22,7 @@ const FAST = {
   INTAKE_MAILBOX_SWEEP_GRACE_MS: '2000',
 };
 
-const request = (i: number) =>
-  customerMail({
-    from: `Customer ${i} <customer${i}@client${i}.example>`,
-    subject: `Reinstall of server ${i}`,
-    body: `Hello,\n\nPlease reinstall Debian 12 on 198.51.100.${i}.\n\nRegards`,
-  });
+const request = (i: number) => reinstallRequest(i);
 
 let redis: RedisServer | null = null;
 let h: Harness | null = null;

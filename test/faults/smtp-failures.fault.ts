@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { customerMail } from '../support/customer-mail.js';
+import { reinstallRequest } from '../support/customer-mail.js';
 import type { ScriptedResponse } from '../support/smtp-capture.js';
 import { eventually, type Harness, startHarness } from '../support/worker-harness.js';
 import { audit } from './audit.js';
@@ -14,12 +14,7 @@ const BLOCKED = customer(13);
 /** The recipient the SMTP peer defers once at RCPT TO (451). */
 const DEFERRED = customer(7);
 
-const request = (i: number) =>
-  customerMail({
-    from: `Customer ${i} <${customer(i)}>`,
-    subject: `Reinstall of server ${i}`,
-    body: `Hello,\n\nPlease reinstall Debian 12 on 198.51.100.${i}.\n\nRegards`,
-  });
+const request = (i: number) => reinstallRequest(i, `Customer ${i} <${customer(i)}>`);
 
 /**
  * Every answer a struggling SMTP relay gives, each once, while 30 replies are due: greetings refused (421),

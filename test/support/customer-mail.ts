@@ -80,3 +80,14 @@ export function bounceMail(originalMessageId: string, to = 'support@hosting.exam
     '',
   ].join('\r\n');
 }
+
+/**
+ * Customer `i`'s incomplete reinstall request (no power or backup statement: it gets a reply), each from an
+ * address of its own so that the per-address reply limits never interfere.
+ */
+export const reinstallRequest = (i: number, from = `Customer ${i} <customer${i}@client${i}.example>`) =>
+  customerMail({
+    from,
+    subject: `Reinstall of server ${i}`,
+    body: `Hello,\n\nPlease reinstall Debian 12 on 198.51.100.${i}.\n\nRegards`,
+  });

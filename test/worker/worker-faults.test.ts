@@ -3,15 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { IngestJob } from '../../src/queue/jobs.js';
 import { createQueues } from '../../src/queue/queues.js';
 import type { IngestOutcome } from '../../src/worker/ingest.js';
-import { customerMail } from '../support/customer-mail.js';
+import { reinstallRequest } from '../support/customer-mail.js';
 import { eventually, type Harness, startHarness } from '../support/worker-harness.js';
 
-const request = (i: number) =>
-  customerMail({
-    from: `Customer ${i} <customer${i}@client${i}.example>`,
-    subject: `Reinstall of server ${i}`,
-    body: `Hello,\n\nPlease reinstall Debian 12 on 198.51.100.${i}.\n\nRegards`,
-  });
+const request = (i: number) => reinstallRequest(i);
 
 /** A connection of the test's own, for what the harness does not offer (flags, UIDVALIDITY). */
 async function imap<T>(h: Harness, fn: (client: ImapFlow) => Promise<T>): Promise<T> {

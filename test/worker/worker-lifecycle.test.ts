@@ -1,15 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store.js';
-import { customerMail } from '../support/customer-mail.js';
+import { reinstallRequest } from '../support/customer-mail.js';
 import { eventually, type Harness, startHarness } from '../support/worker-harness.js';
 import { spawnWorkerProcess } from '../support/worker-process.js';
 
-const request = (i: number) =>
-  customerMail({
-    from: `Customer ${i} <customer${i}@client${i}.example>`,
-    subject: `Reinstall of server ${i}`,
-    body: `Hello,\n\nPlease reinstall Debian 12 on 198.51.100.${i}.\n\nRegards`,
-  });
+const request = (i: number) => reinstallRequest(i);
 
 /** The reply rows of the conversation a customer message started. */
 async function repliesTo(store: Store, messageId: string) {

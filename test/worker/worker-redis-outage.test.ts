@@ -1,14 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedisServer } from '../../scripts/redis-server.js';
-import { customerMail } from '../support/customer-mail.js';
+import { reinstallRequest } from '../support/customer-mail.js';
 import { type Harness, startHarness } from '../support/worker-harness.js';
 
-const request = (i: number) =>
-  customerMail({
-    from: `Customer ${i} <customer${i}@client${i}.example>`,
-    subject: `Reinstall of server ${i}`,
-    body: `Hello,\n\nPlease reinstall Debian 12 on 198.51.100.${i}.\n\nRegards`,
-  });
+const request = (i: number) => reinstallRequest(i);
 
 describe('worker and a Redis outage', () => {
   let redis: RedisServer | null = null;
