@@ -5,7 +5,15 @@ import { reinstallRequest } from '../support/customer-mail.js';
 import { type TestDatabases, testDatabases } from '../support/postgres.js';
 import { eventually, type Harness, SECRET_KEY, startHarness } from '../support/worker-harness.js';
 import { CLEAN, cleanAudit, recordFigures } from './figures.js';
-import { auditWhenSettled, logEntries, secondsSince, sleep, withWorkerLog } from './settle.js';
+import {
+  auditWhenSettled,
+  commitFirstThenBurst,
+  committed,
+  logEntries,
+  secondsSince,
+  sleep,
+  withWorkerLog,
+} from './settle.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 /**
@@ -35,8 +43,6 @@ afterEach(async () => {
   databases = null;
 });
 
-const committed = async (s: Store) => (await s.listConversations({ limit: 1, offset: 0 })).total;
-
 describe('fault: the database unavailable under the worker', () => {
   it('rides out 10 s without PostgreSQL while mail arrives: retried, then every message committed once', async () => {
     databases = await testDatabases();
@@ -56,19 +62,7 @@ describe('fault: the database unavailable under the worker', () => {
     const worker = h.spawnWorker();
     const mail = Array.from({ length: 18 }, (_, i) => request(i + 1));
     const start = Date.now();
-    await h.dovecot.append('INBOX', mail[0]!.raw);
-    await eventually(
-      async () => ((await committed(store!)) >= 1 ? true : undefined),
-      20_000,
-      'a first commit',
-    ).catch(withWorkerLog(worker));
-    let lastUid = 0;
-    for (const m of mail.slice(1, 11)) lastUid = await h.dovecot.append('INBOX', m.raw);
-    await eventually(
-      async () => ((await store!.getMailboxState('INBOX'))?.lastUid === lastUid ? true : undefined),
-      20_000,
-      'the burst to be handed over',
-    ).catch(withWorkerLog(worker));
+    await commitFirstThenBurst(h, store!, worker, mail[0]!, mail.slice(1, 11), { handedOver: true });
     proxy.cut();
     const cutAt = Date.now();
     // A COMMIT the server had read just before the cut may still land: count after it has.

@@ -4,7 +4,15 @@ import { reinstallRequest } from '../support/customer-mail.js';
 import { eventually, type Harness, startHarness } from '../support/worker-harness.js';
 import type { WorkerProcess } from '../support/worker-process.js';
 import { CLEAN, cleanAudit, recordFigures } from './figures.js';
-import { auditWhenSettled, logEntries, secondsSince, sleep, withWorkerLog } from './settle.js';
+import {
+  auditWhenSettled,
+  commitFirstThenBurst,
+  committed,
+  logEntries,
+  secondsSince,
+  sleep,
+  withWorkerLog,
+} from './settle.js';
 
 /**
  * Issue 6: Dovecot restarted under a running worker, first while it is in IDLE, then while mail is being
@@ -24,8 +32,6 @@ afterEach(async () => {
   store = null;
   h = null;
 });
-
-const committed = async (s: Store) => (await s.listConversations({ limit: 1, offset: 0 })).total;
 
 /** Waits for more than `before` records; resolves to the seconds from `since`. */
 async function firstRecordAfter(
@@ -48,12 +54,7 @@ describe('fault: Dovecot restarted under the worker', () => {
     const worker = h.spawnWorker();
     const mail = Array.from({ length: 14 }, (_, i) => request(i + 1));
     const start = Date.now();
-    await h.dovecot.append('INBOX', mail[0]!.raw);
-    await eventually(
-      async () => ((await committed(store!)) >= 1 ? true : undefined),
-      20_000,
-      'a first commit',
-    ).catch(withWorkerLog(worker));
+    await commitFirstThenBurst(h, store, worker, mail[0]!, [], { handedOver: false });
     // In IDLE for a while: the first restart finds the watch connection waiting, nothing in flight.
     await sleep(1_000);
     await h.dovecot.restart();

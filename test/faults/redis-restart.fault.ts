@@ -5,9 +5,9 @@ import { INGEST_QUEUE } from '../../src/queue/jobs.js';
 import { redisConnection } from '../../src/queue/queues.js';
 import type { Store } from '../../src/store/store.js';
 import { reinstallRequest } from '../support/customer-mail.js';
-import { eventually, type Harness, startHarness } from '../support/worker-harness.js';
+import { type Harness, startHarness } from '../support/worker-harness.js';
 import { CLEAN, cleanAudit, recordFigures } from './figures.js';
-import { auditWhenSettled, secondsSince, sleep, sweptCount, withWorkerLog } from './settle.js';
+import { auditWhenSettled, commitFirstThenBurst, secondsSince, sleep, sweptCount } from './settle.js';
 
 /**
  * Issue 6: Redis restarted under a running worker while mail arrives, on a Redis of the test's own (the
@@ -36,8 +36,6 @@ afterEach(async () => {
   redis = null;
 });
 
-const committed = async (s: Store) => (await s.listConversations({ limit: 1, offset: 0 })).total;
-
 async function waitingIngestJobs(h: Harness): Promise<number> {
   const connection = redisConnection(h.config.REDIS_URL);
   const queue = new Queue(INGEST_QUEUE, { connection, prefix: h.config.INTAKE_QUEUE_PREFIX });
@@ -57,16 +55,10 @@ describe('fault: Redis restarted under the worker', () => {
     const worker = h.spawnWorker();
     const mail = Array.from({ length: 18 }, (_, i) => request(i + 1));
     const start = Date.now();
-    await h.dovecot.append('INBOX', mail[0]!.raw);
-    await eventually(
-      async () => ((await committed(store!)) >= 1 ? true : undefined),
-      20_000,
-      'a first commit',
-    ).catch(withWorkerLog(worker));
-    for (const m of mail.slice(1, 6)) {
-      await h.dovecot.append('INBOX', m.raw);
-      await sleep(100);
-    }
+    await commitFirstThenBurst(h, store, worker, mail[0]!, mail.slice(1, 6), {
+      handedOver: false,
+      gapMs: 100,
+    });
     let downMs = 0;
     await redis.restart(async () => {
       const down = Date.now();
@@ -109,20 +101,8 @@ describe('fault: Redis restarted under the worker', () => {
     const worker = h.spawnWorker();
     const mail = Array.from({ length: 24 }, (_, i) => request(i + 1));
     const start = Date.now();
-    await h.dovecot.append('INBOX', mail[0]!.raw);
-    await eventually(
-      async () => ((await committed(store!)) >= 1 ? true : undefined),
-      20_000,
-      'a first commit',
-    ).catch(withWorkerLog(worker));
-    let lastUid = 0;
-    for (const m of mail.slice(1, 16)) lastUid = await h.dovecot.append('INBOX', m.raw);
     // Every one of the burst handed over (the stored position passed it), most not yet processed.
-    await eventually(
-      async () => ((await store!.getMailboxState('INBOX'))?.lastUid === lastUid ? true : undefined),
-      20_000,
-      'the burst to be handed over',
-    ).catch(withWorkerLog(worker));
+    await commitFirstThenBurst(h, store, worker, mail[0]!, mail.slice(1, 16), { handedOver: true });
     const waitingAtWipe = await waitingIngestJobs(h);
     await redis.restart(async () => {
       for (const m of mail.slice(16, 20)) await h!.dovecot.append('INBOX', m.raw);

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { INGEST_QUEUE, REPLY_QUEUE } from '../../src/queue/jobs.js';
 import { redisConnection } from '../../src/queue/queues.js';
 import type { Store } from '../../src/store/store.js';
-import type { Harness } from '../support/worker-harness.js';
+import { eventually, type Harness } from '../support/worker-harness.js';
 import { type AuditReport, audit } from './audit.js';
 import { cleanAudit } from './figures.js';
 
@@ -118,4 +118,39 @@ export function logCounter(output: () => string, msg: string): () => number {
     scanned = Math.max(scanned, text.length - needle.length + 1);
     return n;
   };
+}
+
+/** Records committed so far (conversations: every scenario's requests start one each). */
+export const committed = async (s: Store) => (await s.listConversations({ limit: 1, offset: 0 })).total;
+
+/**
+ * The opening of the outage scenarios: appends `first` and waits for its record (the worker is up and
+ * watching), then appends `burst` and, when asked, waits until the watch has handed every one of them over
+ * (the stored position passed them), so that the fault injected next meets jobs still queued.
+ */
+export async function commitFirstThenBurst(
+  h: Harness,
+  store: Store,
+  worker: { output(): string },
+  first: { raw: string },
+  burst: readonly { raw: string }[],
+  options: { handedOver: boolean; gapMs?: number },
+): Promise<void> {
+  await h.dovecot.append('INBOX', first.raw);
+  await eventually(
+    async () => ((await committed(store)) >= 1 ? true : undefined),
+    20_000,
+    'a first commit',
+  ).catch(withWorkerLog(worker));
+  let lastUid = 0;
+  for (const m of burst) {
+    lastUid = await h.dovecot.append('INBOX', m.raw);
+    if (options.gapMs) await sleep(options.gapMs);
+  }
+  if (!options.handedOver) return;
+  await eventually(
+    async () => ((await store.getMailboxState('INBOX'))?.lastUid === lastUid ? true : undefined),
+    20_000,
+    'the burst to be handed over',
+  ).catch(withWorkerLog(worker));
 }
