@@ -22,6 +22,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fail, runCheck, say } from './check-steps.js';
 import { startDovecot } from './dovecot.js';
 import { sleep } from './dovecot-host.js';
 import { startSmtpCapture } from './smtp-capture.js';
@@ -31,12 +32,6 @@ const IMAGE = process.argv[2];
 const PROJECT = `intakecheck${process.pid}`;
 const APP = ['worker_1', 'worker_2', 'web_1'].map((s) => `${PROJECT}_${s}`);
 const ALL = [`${PROJECT}_redis_1`, `${PROJECT}_postgres_1`, ...APP];
-const say = (line: string) => process.stdout.write(`${line}\n`);
-
-class CheckFailed extends Error {}
-const fail = (message: string): never => {
-  throw new CheckFailed(message);
-};
 
 /** Asynchronous, because the SMTP peer and the relays live in this process. */
 async function run(file: string, args: string[], cwd: string, allowFailure = false): Promise<string> {
@@ -204,12 +199,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    say(
-      `FAIL ${err instanceof CheckFailed ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-    );
-    process.exit(1);
-  },
-);
+runCheck(main);

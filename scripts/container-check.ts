@@ -17,6 +17,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { fail, runCheck, say } from './check-steps.js';
 import { startDovecot } from './dovecot.js';
 import { freePort, sleep } from './dovecot-host.js';
 import { type RedisServer, startRedisServer } from './redis-server.js';
@@ -24,12 +25,6 @@ import { startSmtpCapture } from './smtp-capture.js';
 
 const IMAGE = process.argv[2] ?? 'intake:verify';
 const TAG = `intake-check-${process.pid}`;
-const say = (line: string) => process.stdout.write(`${line}\n`);
-
-class CheckFailed extends Error {}
-const fail = (message: string): never => {
-  throw new CheckFailed(message);
-};
 
 /** Asynchronous, because the SMTP peer lives in this process and must answer while docker runs. */
 async function docker(args: string[], allowFailure = false): Promise<{ status: number; out: string }> {
@@ -222,12 +217,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    say(
-      `FAIL ${err instanceof CheckFailed ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
-    );
-    process.exit(1);
-  },
-);
+runCheck(main);
